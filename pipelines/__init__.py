@@ -1,0 +1,1 @@
+"""cchc: monthly CCHC exports → DuckDB warehouse → indicators, dashboards, alerts."""

@@ -1,0 +1,145 @@
+"""`cchc`: the steward's command line. Messages in Vietnamese first, English after."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pipelines.errors import InputError
+from pipelines.settings import PROJECT_ROOT, home, prepare_dagster_home
+
+DASHBOARD_PORT = 8501
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cchc", description="Kho chỉ số CCHC / CCHC KPI warehouse")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("start", help="Nạp dữ liệu mẫu, làm mới, mở bảng điều khiển / sample → refresh → dashboard")
+    p.add_argument("--port", type=int, default=DASHBOARD_PORT)
+    p.add_argument("--no-serve", action="store_true", help="chỉ làm mới, không mở bảng điều khiển / refresh only")
+
+    p = sub.add_parser("refresh", help="Nạp hộp thư vào kho và xuất bản / load an inbox and publish")
+    p.add_argument("--inbox", type=Path, default=None, help="thư mục tệp xuất (mặc định $CCHC_HOME/inbox)")
+
+    p = sub.add_parser("sample", help="Sinh bộ dữ liệu mẫu / write the sample exports")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--dossiers", type=int, default=200_000)
+    p.add_argument("--seed", type=int, default=2025)
+    p.add_argument("--plain", action="store_true", help="chỉ CSV UTF-8 dấu phẩy / plain UTF-8 CSVs only")
+
+    p = sub.add_parser("serve", help="Mở bảng điều khiển / serve the dashboards")
+    p.add_argument("--port", type=int, default=DASHBOARD_PORT)
+
+    sub.add_parser("dagster", help="Mở giao diện Dagster / start the Dagster UI")
+
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as e:
+        print(f"LỖI DỮ LIỆU / INPUT ERROR:\n  {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_sample(args) -> int:
+    from sample_data.generate import generate
+
+    print(f"Đang sinh dữ liệu mẫu ({args.dossiers:,} hồ sơ) vào {args.out} … / generating the sample …")
+    summary = generate(args.out, dossiers=args.dossiers, seed=args.seed, plain=args.plain)
+    print(f"Xong / done: {summary}")
+    return 0
+
+
+def cmd_refresh(args) -> int:
+    from pipelines.refresh import RefreshFailed, refresh
+
+    inbox = (args.inbox or home().inbox).resolve()
+    print(f"Làm mới từ hộp thư / refreshing from: {inbox}")
+    try:
+        outcome = refresh(inbox)
+    except RefreshFailed as e:
+        print(
+            f"LÀM MỚI THẤT BẠI, số liệu đã xuất bản trước đó được giữ nguyên.\n"
+            f"REFRESH FAILED; the last published numbers are unchanged.\n  {e}\n"
+            f"  (Dagster run {e.run_id}: `cchc dagster` để xem chi tiết / for details)",
+            file=sys.stderr,
+        )
+        return 1
+    for name in outcome.ignored:
+        print(f"  bỏ qua / ignored (tên tệp không theo quy ước / name not in the contract): {name}")
+    if outcome.run_id is None:
+        print("Không có tệp mới hoặc thay đổi; kho giữ nguyên. / Nothing new or changed; warehouse unchanged.")
+    else:
+        for f in outcome.files:
+            extra = f"; cột thừa / extra columns: {', '.join(f['extra_columns'])}" if f["extra_columns"] else ""
+            skipped = f", bỏ {f['rows_skipped']} dòng tổng / {f['rows_skipped']} totals rows skipped" if f["rows_skipped"] else ""
+            print(f"  {f['file_name']}: {f['rows_loaded']:,} dòng / rows ({f['file_format']}, {f['profile']}){skipped}{extra}")
+        print(f"Các kỳ đã nạp / periods loaded: {', '.join(outcome.changed_periods)} (Dagster run {outcome.run_id})")
+    print_warehouse_summary()
+    return 0
+
+
+def print_warehouse_summary() -> None:
+    from pipelines.db import connect
+
+    h = home()
+    con = connect(h.serving_db, read_only=True)
+    try:
+        periods, first, last = con.execute("SELECT count(*), min(thang), max(thang) FROM marts.periods_loaded").fetchone()
+        dossiers = con.execute("SELECT count(*) FROM core.fct_ho_so").fetchone()[0]
+        by_level = con.execute(
+            "SELECT ten_cap, sum(so_ho_so) FROM marts.dossiers_by_month_level GROUP BY ALL ORDER BY 2 DESC").fetchall()
+        units = con.execute("SELECT count(*) FROM core.dim_don_vi").fetchone()[0]
+    finally:
+        con.close()
+    print(f"Kho đã xuất bản / published warehouse: {h.serving_db}")
+    print(f"  {periods} kỳ / periods ({first} … {last}), {dossiers:,} hồ sơ / dossiers, {units} đơn vị / units")
+    for level, n in by_level:
+        print(f"    {level}: {n:,}")
+
+
+def cmd_serve(args) -> int:
+    h = home()
+    if not h.serving_db.exists():
+        raise InputError("Chưa có kho đã xuất bản: hãy chạy `cchc refresh` trước.",
+                         "No published warehouse yet: run `cchc refresh` first.")
+    print(f"Bảng điều khiển / dashboard: http://localhost:{args.port}  (Ctrl+C để dừng / to stop)", flush=True)
+    env = {**os.environ, "CCHC_HOME": str(h.root)}
+    return subprocess.call(
+        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
+         "--server.port", str(args.port), "--server.address", "localhost", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"],
+        env=env,
+    )
+
+
+def cmd_start(args) -> int:
+    """The main job: the bundled sample (generated once, deterministic), a refresh, the dashboard."""
+    h = home()
+    inbox = h.inbox
+    if not inbox.exists() or not any(inbox.iterdir()):
+        cmd_sample(argparse.Namespace(out=inbox, dossiers=200_000, seed=2025, plain=False))
+    code = cmd_refresh(argparse.Namespace(inbox=inbox))
+    if code or args.no_serve:
+        return code
+    return cmd_serve(args)
+
+
+def cmd_dagster(args) -> int:
+    dagster_home = prepare_dagster_home()
+    print(f"Giao diện Dagster / Dagster UI: http://localhost:3000  (DAGSTER_HOME={dagster_home})", flush=True)
+    return subprocess.call(
+        [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", "3000"],
+        cwd=PROJECT_ROOT, env={**os.environ, "DAGSTER_HOME": str(dagster_home)},
+    )
+
+
+COMMANDS = {"start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster}
+
+if __name__ == "__main__":
+    sys.exit(main())

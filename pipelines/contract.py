@@ -1,0 +1,128 @@
+"""The input contract of ../shared/spec/exports.md, as data: one place for every header.
+
+Each column has its canonical name, the Vietnamese header a steward sees, the DVCQG field name
+where the contract gives one, and a type that staging SQL parses it to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # canonical snake_case, as in the warehouse
+    header: str  # Vietnamese header
+    kind: str  # text | timestamp | date | int | number | money | flag
+    required: bool = False
+    dvcqg: str | None = None  # DVCQG sync-schema field name
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    kind: str  # ho_so, thanh_toan, ...
+    monthly: bool
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+C = Column
+FILES: dict[str, ExportFile] = {
+    f.kind: f
+    for f in [
+        ExportFile("ho_so", True, (
+            C("ma_ho_so", "Mã hồ sơ", "text", True, "MaHoSo"),
+            C("ma_tthc", "Mã TTHC", "text", True, "MaTTHC"),
+            C("ten_tthc", "Tên TTHC", "text", False, "TenTTHC"),
+            C("ma_linh_vuc", "Mã lĩnh vực", "text", False, "MaLinhVuc"),
+            C("ten_linh_vuc", "Tên lĩnh vực", "text", False, "TenLinhVuc"),
+            C("ma_don_vi", "Mã đơn vị", "text", True, "DonViXuLy"),
+            C("kenh", "Kênh thực hiện", "int", True, "KenhThucHien"),
+            C("toan_trinh", "Toàn trình", "flag", False, "ToanTrinh"),
+            C("ngay_nop", "Ngày nộp", "timestamp", False, "NgayNopHoSo"),
+            C("ngay_tiep_nhan", "Ngày tiếp nhận", "timestamp", False, "NgayTiepNhan"),
+            C("ngay_hen_tra", "Ngày hẹn trả", "timestamp", False, "NgayHenTra"),
+            C("ngay_ket_thuc", "Ngày kết thúc xử lý", "timestamp", False, "NgayKetThucXuLy"),
+            C("ngay_tra", "Ngày trả kết quả", "timestamp", False, "NgayTra"),
+            C("trang_thai", "Trạng thái", "int", True, "TrangThaiHoSo"),
+            C("so_lan_bo_sung", "Số lần yêu cầu bổ sung", "int"),
+            C("ngay_yeu_cau_bo_sung", "Ngày yêu cầu bổ sung", "timestamp"),
+            C("ngay_hoan_thanh_bo_sung", "Ngày hoàn thành bổ sung", "timestamp"),
+            C("gio_bo_sung", "Số giờ bổ sung", "number"),
+            C("co_phieu_xin_loi", "Phiếu xin lỗi", "flag"),
+            C("ngay_hen_tra_moi", "Ngày hẹn trả mới", "timestamp"),
+            C("danh_gia", "Đánh giá", "text"),
+            C("loai_doi_tuong", "Loại đối tượng", "int", False, "LoaiDoiTuong"),
+            C("ngay_cap_nhat", "Ngày cập nhật", "timestamp", True),
+        )),
+        ExportFile("thanh_toan", True, (
+            C("ma_giao_dich", "Mã giao dịch", "text", True),
+            C("ma_ho_so", "Mã hồ sơ", "text", True),
+            C("so_tien", "Số tiền", "money", True),
+            C("hinh_thuc", "Hình thức thanh toán", "text"),
+            C("nen_tang", "Nền tảng thanh toán", "text"),
+            C("trang_thai", "Trạng thái", "text"),
+            C("thoi_diem", "Thời điểm thanh toán", "timestamp", True),
+        )),
+        ExportFile("so_hoa", True, (
+            C("ma_ho_so", "Mã hồ sơ", "text", True),
+            C("ma_giay_to", "Mã giấy tờ", "text", True),
+            C("loai", "Loại", "text"),
+            C("da_so_hoa", "Đã số hóa", "flag"),
+            C("ket_qua_dien_tu", "Kết quả điện tử", "flag"),
+            C("tai_su_dung", "Tái sử dụng", "flag"),
+            C("tu_kho_dvcqg", "Lấy từ kho DVCQG", "flag"),
+            C("ngay_so_hoa", "Ngày số hóa", "timestamp"),
+        )),
+        ExportFile("danh_muc_tthc", False, (
+            C("ma_tthc", "Mã TTHC", "text", True),
+            C("ten_tthc", "Tên TTHC", "text", True),
+            C("ma_linh_vuc", "Mã lĩnh vực", "text"),
+            C("ten_linh_vuc", "Tên lĩnh vực", "text"),
+            C("cap_thuc_hien", "Cấp thực hiện", "text"),
+            C("ma_don_vi_thuc_hien", "Mã đơn vị thực hiện", "text"),
+            C("muc_do_dvctt", "Mức độ DVCTT", "text"),
+            C("co_phi", "Có nghĩa vụ tài chính", "flag"),
+            C("tich_hop_tt_dvcqg", "Tích hợp thanh toán DVCQG", "flag"),
+            C("thoi_han", "Thời hạn giải quyết", "number"),
+            C("don_vi_thoi_han", "Đơn vị thời hạn", "text"),
+        )),
+        ExportFile("don_vi", False, (
+            C("ma_don_vi", "Mã đơn vị", "text", True),
+            C("ten_don_vi", "Tên đơn vị", "text", True),
+            C("cap", "Cấp", "text"),
+            C("ma_don_vi_cha", "Mã đơn vị cha", "text"),
+            C("hieu_luc_tu", "Hiệu lực từ", "date"),
+            C("hieu_luc_den", "Hiệu lực đến", "date"),
+            C("ma_don_vi_ke_thua", "Mã đơn vị kế thừa", "text"),
+        )),
+    ]
+}
+
+FILE_NAME = re.compile(
+    r"^(?P<kind>ho_so|thanh_toan|so_hoa)_(?P<period>\d{4}-\d{2})\.(?P<ext>csv|xlsx)$"
+    r"|^(?P<ref>danh_muc_tthc|don_vi)\.(?P<ref_ext>csv|xlsx)$",
+    re.IGNORECASE,
+)
+
+
+def header_key(text: str) -> str:
+    """How headers are compared: NFC, case-folded, inner white space folded."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
+
+
+def header_aliases(kind: str, mapping: dict[str, str] | None = None) -> dict[str, str]:
+    """Every accepted header of a file kind → canonical name (both profiles and the mapping file)."""
+    aliases: dict[str, str] = {}
+    for col in FILES[kind].columns:
+        for alias in (col.name, col.header, col.dvcqg):
+            if alias:
+                aliases[header_key(alias)] = col.name
+    for source, canonical in (mapping or {}).items():
+        aliases[header_key(source)] = canonical
+    return aliases

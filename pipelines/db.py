@@ -1,0 +1,56 @@
+"""DuckDB connections and the warehouse's SQL files: the only place a connection is made."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import WAREHOUSE_SQL
+
+LAYERS = ("raw", "staging", "core", "marts")
+PUBLISHED_SCHEMAS = ("core", "marts", "meta")
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Offline by construction (a missing extension fails fast), in Vietnam's local time."""
+    if not read_only:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return configure(duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG))
+
+
+CONNECTION_CONFIG = {"autoinstall_known_extensions": False}
+
+
+def configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Session settings every connection needs, including those Dagster's resource opens."""
+    con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
+    return con
+
+
+def sql_files(layer: str) -> list[Path]:
+    return sorted((WAREHOUSE_SQL / layer).glob("*.sql"))
+
+
+def run_layer(con: duckdb.DuckDBPyConnection, layer: str) -> list[str]:
+    """Run a layer's SQL files in name order; returns the names run."""
+    names = []
+    for f in sql_files(layer):
+        con.execute(f.read_text(encoding="utf-8"))
+        names.append(f.stem)
+    return names
+
+
+def model_version() -> str:
+    """Changes whenever the contract or any SQL file changes: then the build file is rebuilt."""
+    h = hashlib.sha256()
+    contract = Path(__file__).with_name("contract.py")
+    for f in [contract, *sorted(WAREHOUSE_SQL.rglob("*.sql"))]:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def quote_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"

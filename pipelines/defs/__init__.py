@@ -1,0 +1,1 @@
+"""Dagster definitions, loaded by pipelines.definitions from this folder."""

@@ -1,0 +1,114 @@
+"""The refresh as assets by layer: raw → staging → core → marts → serving copy."""
+
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.defs.partitions import monthly
+from pipelines.defs.resources import CchcHome, build_connection
+from pipelines.ingest import inbox as inbox_files
+from pipelines.ingest.load import MONTHLY_KINDS, REFERENCE_KINDS, load_file, prepare, stage
+from pipelines.model.build import build_core, build_marts
+from pipelines.publish import publish
+
+single_run = dg.BackfillPolicy.single_run()
+
+
+def _load(context, duckdb: DuckDBResource, cchc: CchcHome, kinds: list[str], periods: list[str | None]):
+    inbox = Path(cchc.inbox)
+    files = [f for f in inbox_files.scan(inbox) if f.kind in kinds and f.period in periods]
+    mapping = inbox_files.column_mapping(inbox)
+    results = []
+    with build_connection(duckdb) as con:
+        prepare(con)
+        for f in files:
+            r = load_file(con, f, mapping.get(f.kind, {}), context.run_id)
+            context.log.info(f"{r.file_name}: {r.status}, {r.rows_loaded} rows, {r.rows_skipped} skipped")
+            results.append(r)
+    present = {(f.kind, f.period) for f in files}
+    missing = [f"{k}_{p}" if p else k for k in kinds for p in periods if (k, p) not in present]
+    if missing:
+        context.log.warning(f"Thiếu tệp / missing files: {', '.join(missing)}")
+    return dg.MaterializeResult(metadata={
+        "files_loaded": sum(r.status == "loaded" for r in results),
+        "files_unchanged": sum(r.status == "unchanged" for r in results),
+        "rows_loaded": sum(r.rows_loaded for r in results),
+        "rows_skipped": sum(r.rows_skipped for r in results),
+        "missing_files": ", ".join(missing) or "—",
+    })
+
+
+@dg.asset(group_name="raw", kinds={"duckdb"})
+def raw_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
+    """Units (don_vi) and the procedure catalog (danh_muc_tthc), as read, with lineage."""
+    return _load(context, duckdb, cchc, REFERENCE_KINDS, [None])
+
+
+@dg.asset(group_name="raw", kinds={"duckdb"}, partitions_def=monthly, backfill_policy=single_run)
+def raw_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
+    """The month's ho_so, thanh_toan and so_hoa files, as read, with lineage; a re-export
+    replaces its month, an unchanged file is skipped."""
+    return _load(context, duckdb, cchc, MONTHLY_KINDS, list(context.partition_keys))
+
+
+def _stage(duckdb: DuckDBResource, kinds: list[str], periods: list[str | None]) -> dg.MaterializeResult:
+    with build_connection(duckdb) as con:
+        rows = {k: sum(stage(con, k, p) for p in periods) for k in kinds}
+    return dg.MaterializeResult(metadata={f"rows_{k}": n for k, n in rows.items()})
+
+
+@dg.asset(group_name="staging", kinds={"duckdb"}, deps=[raw_reference])
+def staging_reference(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Typed reference rows (warehouse/staging/40_*, 50_*)."""
+    return _stage(duckdb, REFERENCE_KINDS, [None])
+
+
+@dg.asset(group_name="staging", kinds={"duckdb"}, deps=[raw_exports], partitions_def=monthly,
+          backfill_policy=single_run)
+def staging_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Typed export rows of the month (warehouse/staging/10_* to 30_*)."""
+    return _stage(duckdb, MONTHLY_KINDS, list(context.partition_keys))
+
+
+@dg.asset(group_name="core", kinds={"duckdb"}, deps=[staging_reference, staging_exports])
+def core_model(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Dimensions (units with successors, procedures, fields, calendar) and deduplicated facts."""
+    with build_connection(duckdb) as con:
+        build_core(con)
+        counts = {t: con.execute(f"SELECT count(*) FROM core.{t}").fetchone()[0]
+                  for t in ("fct_ho_so", "fct_thanh_toan", "fct_so_hoa", "dim_don_vi", "dim_tthc")}
+    return dg.MaterializeResult(metadata=counts)
+
+
+@dg.asset(group_name="marts", kinds={"duckdb"}, deps=[core_model])
+def marts(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Tables shaped for the dashboards (warehouse/marts)."""
+    with build_connection(duckdb) as con:
+        return dg.MaterializeResult(metadata={"tables": ", ".join(build_marts(con))})
+
+
+@dg.asset(group_name="publish", kinds={"duckdb"}, deps=[marts])
+def serving_warehouse(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
+    """The read-only copy the dashboards open, swapped in atomically."""
+    stats = context.instance.get_run_stats(context.run_id)
+    started = dt.datetime.fromtimestamp(stats.start_time or dt.datetime.now().timestamp(), dt.timezone.utc)
+    with build_connection(duckdb) as con:
+        con.execute(
+            "INSERT OR REPLACE INTO meta.refreshes SELECT ?, ?, ?, now(), 'succeeded', "
+            "count(*) FILTER (refresh_id = ?), count(*) FILTER (refresh_id <> ?), NULL FROM meta.files",
+            [context.run_id, cchc.inbox, started, context.run_id, context.run_id],
+        )
+        counts = publish(con, cchc.serving_db)
+    return dg.MaterializeResult(metadata={"path": str(cchc.serving_db), "dossiers": counts.get("core.fct_ho_so", 0)})
+
+
+refresh_job = dg.define_asset_job(
+    "monthly_refresh",
+    selection=dg.AssetSelection.assets(raw_reference, raw_exports, staging_reference, staging_exports,
+                                       core_model, marts, serving_warehouse),
+    partitions_def=monthly,
+    description="Nạp tệp xuất của tháng, dựng kho và xuất bản bản phục vụ / Load the month's exports, build, publish.",
+)

@@ -1,0 +1,47 @@
+"""When the refresh runs: the 5th of each month for the previous month, and whenever a
+contract file in the inbox is new or changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.defs.assets import refresh_job
+from pipelines.defs.partitions import monthly
+from pipelines.defs.resources import CchcHome
+from pipelines.ingest.inbox import scan
+
+monthly_schedule = dg.build_schedule_from_partitioned_job(
+    refresh_job, day_of_month=5, hour_of_day=6, default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+
+@dg.sensor(job=refresh_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+def inbox_sensor(context: dg.SensorEvaluationContext, cchc: CchcHome):
+    """Refreshes the period of each new or changed export file; a changed reference file
+    refreshes the latest period (reference data feeds every period)."""
+    seen: dict[str, str] = json.loads(context.cursor or "{}")
+    current: dict[str, str] = {}
+    periods: set[str] = set()
+    try:
+        files = scan(Path(cchc.inbox))
+    except Exception as e:  # a bad inbox is the steward's to fix; the sensor must not crash
+        return dg.SkipReason(str(e))
+    for f in files:
+        st = f.path.stat()
+        current[f.path.name] = f"{st.st_size}:{st.st_mtime_ns}"
+        if seen.get(f.path.name) != current[f.path.name]:
+            periods.add(f.period or max((g.period for g in files if g.period), default=""))
+    context.update_cursor(json.dumps(current, sort_keys=True))
+    valid = set(monthly.get_partition_keys())
+    for period in sorted(p for p in periods if p in valid):
+        yield dg.RunRequest(partition_key=period, run_key=f"{period}:{current_signature(current)}")
+    for period in sorted(p for p in periods if p and p not in valid):
+        context.log.warning(f"Kỳ {period} nằm ngoài các phân vùng / period outside the partitions")
+
+
+def current_signature(current: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()[:16]

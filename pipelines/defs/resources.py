@@ -1,0 +1,46 @@
+"""Resources: the build warehouse (DuckDBResource) and the CCHC_HOME paths, resolved from the
+environment when the definitions load."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.db import CONNECTION_CONFIG, configure
+from pipelines.settings import home
+
+
+class CchcHome(dg.ConfigurableResource):
+    """Where this refresh reads (inbox) and publishes (serving copy)."""
+
+    root: str
+    inbox: str
+
+    @property
+    def serving_db(self) -> Path:
+        return Path(self.root) / "warehouse" / "serving.duckdb"
+
+
+@contextmanager
+def build_connection(duckdb: DuckDBResource):
+    with duckdb.get_connection() as con:
+        yield configure(con)
+
+
+def resources_for(root: Path | None = None, inbox: Path | None = None) -> dict:
+    h = home()
+    root = root or h.root
+    build = root / "warehouse" / "build.duckdb"
+    build.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "duckdb": DuckDBResource(database=str(build), connection_config=CONNECTION_CONFIG),
+        "cchc": CchcHome(root=str(root), inbox=str(inbox or h.inbox)),
+    }
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources=resources_for(), executor=dg.in_process_executor)

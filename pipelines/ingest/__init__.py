@@ -1,0 +1,1 @@
+"""Ingest: read contract files in any listed format into lineage-stamped raw tables."""

@@ -1,0 +1,214 @@
+"""Read one export file (CSV in UTF-8/UTF-16, any delimiter, or XLSX) into text columns.
+
+Everything stays text here: typing is staging's job (warehouse/staging), so that a value that
+does not parse can still be shown to the steward exactly as it was written.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.contract import FILES, header_aliases, header_key
+from pipelines.errors import InputError
+
+HEADER_SEARCH_ROWS = 30  # title rows an XLSX report may carry above its header
+TOTALS_WORDS = ("tổng cộng", "tổng số", "tổng", "cộng", "total")
+
+
+@dataclass
+class ReadFile:
+    """One export file's data rows, with canonical column names and spreadsheet row numbers."""
+
+    path: Path
+    kind: str
+    file_hash: str
+    file_format: str  # csv | xlsx
+    sheet: str | None
+    header_row: int
+    profile: str  # vi | dvcqg | mapped
+    frame: pl.DataFrame  # canonical columns (text) + _row
+    extra_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, content)
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_export(path: Path, kind: str, mapping: dict[str, str] | None = None) -> ReadFile:
+    if path.stat().st_size == 0:
+        raise InputError("Tệp rỗng, không có dữ liệu.", "The file is empty.", path.name)
+    if path.suffix.lower() == ".xlsx":
+        grid, sheet = _xlsx_grid(path)
+        fmt = "xlsx"
+    else:
+        grid, sheet = _csv_grid(path), None
+        fmt = "csv"
+    aliases = header_aliases(kind, mapping)
+    header_idx = _find_header(grid, aliases, kind, path)
+    header = [grid[c][header_idx] for c in grid.columns]
+    body = grid.slice(header_idx + 1)
+    row_numbers = pl.int_range(header_idx + 2, header_idx + 2 + body.height, eager=True)
+    return _canonical(path, kind, fmt, sheet, header_idx + 1, header, body, row_numbers, aliases, mapping)
+
+
+def _csv_grid(path: Path) -> pl.DataFrame:
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16")
+        data = text.encode("utf-8")
+    else:
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8):]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise InputError(
+                f"Tệp không phải mã UTF-8 (lỗi tại byte {e.start}). Hãy xuất lại tệp với mã Unicode "
+                "UTF-8; nếu dữ liệu đang ở bảng mã TCVN3/VNI, hãy chuyển sang Unicode trước.",
+                f"The file is not UTF-8 (bad byte at offset {e.start}). Re-export it as UTF-8; "
+                "convert TCVN3/VNI text to Unicode first.",
+                path.name,
+            ) from None
+    if not text.strip():
+        raise InputError("Tệp rỗng, không có dữ liệu.", "The file is empty.", path.name)
+    head = text[:65536].splitlines()[:HEADER_SEARCH_ROWS]
+    sep = _sniff_delimiter(head)
+    # Title lines may stand above the header: parse from the header line on, all as text.
+    offset = _csv_header_line(head, sep)
+    try:
+        grid = pl.read_csv(
+            data, has_header=False, separator=sep, skip_rows=offset, infer_schema=False,
+            quote_char="\"",
+        )
+    except pl.exceptions.PolarsError as e:
+        raise InputError(
+            f"Tệp CSV hỏng hoặc số cột không đều giữa các dòng: {e}",
+            f"Malformed CSV (rows with differing numbers of fields): {e}",
+            path.name,
+        ) from None
+    grid = grid.rename({c: f"c{i}" for i, c in enumerate(grid.columns)})
+    return pl.concat([pl.DataFrame({c: [None] * offset for c in grid.columns},
+                                   schema={c: pl.String for c in grid.columns}), grid])
+
+
+def _csv_header_line(head: list[str], sep: str) -> int:
+    """The first line with as many fields as the widest of the first lines (title lines are narrower)."""
+    widths = [len(next(csv.reader([line], delimiter=sep), [])) for line in head]
+    return widths.index(max(widths)) if widths else 0
+
+
+def _sniff_delimiter(sample: list[str]) -> str:
+    """The delimiter that splits the header-bearing lines into the most fields, among , ; and tab."""
+    best, best_score = ",", -1
+    for sep in (",", ";", "\t"):
+        score = max((len(next(csv.reader([line], delimiter=sep), [])) for line in sample), default=0)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _xlsx_grid(path: Path) -> tuple[pl.DataFrame, str]:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(str(path))
+        name = reader.sheet_names[0]
+        sheet = reader.load_sheet(0, header_row=None, dtypes="string")
+    except Exception as e:  # calamine reports corrupt files with many exception types
+        raise InputError(
+            f"Không đọc được tệp Excel: {e}. Hãy mở và lưu lại tệp dưới dạng .xlsx.",
+            f"Cannot read the Excel file: {e}. Open and save it again as .xlsx.",
+            path.name,
+        ) from None
+    grid = sheet.to_polars()
+    return grid.rename({c: f"c{i}" for i, c in enumerate(grid.columns)}), name
+
+
+def _find_header(grid: pl.DataFrame, aliases: dict[str, str], kind: str, path: Path) -> int:
+    best, best_hits = -1, 0
+    for i in range(min(HEADER_SEARCH_ROWS, grid.height)):
+        hits = sum(1 for c in grid.columns if grid[c][i] is not None and header_key(grid[c][i]) in aliases)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    if best_hits < 2:
+        expected = ", ".join(c.header for c in FILES[kind].columns if c.required)
+        raise InputError(
+            f"Không tìm thấy dòng tiêu đề cột trong {HEADER_SEARCH_ROWS} dòng đầu. "
+            f"Các cột bắt buộc: {expected}. Nếu tệp dùng tên cột khác, hãy khai báo trong column_mapping.csv.",
+            f"No header row found in the first {HEADER_SEARCH_ROWS} rows. Required columns: {expected}. "
+            "If the source uses other headers, declare them in column_mapping.csv.",
+            path.name,
+        )
+    return best
+
+
+def _canonical(path, kind, fmt, sheet, header_row, header, body, row_numbers, aliases, mapping) -> ReadFile:
+    spec = FILES[kind]
+    selected: dict[str, str] = {}
+    extra: list[str] = []
+    profiles: set[str] = set()
+    dvcqg = {header_key(c.dvcqg) for c in spec.columns if c.dvcqg}
+    mapped = {header_key(k) for k in (mapping or {})}
+    for col, text in zip(body.columns, header):
+        if text is None or not str(text).strip():
+            continue
+        key = header_key(text)
+        name = aliases.get(key)
+        if name is None:
+            extra.append(str(text))
+        elif name not in selected.values():
+            selected[col] = name
+            profiles.add("mapped" if key in mapped else "dvcqg" if key in dvcqg else "vi")
+    missing = [c for c in spec.names if c not in selected.values()]
+    missing_required = [c.header for c in spec.columns if c.required and c.name in missing]
+    if missing_required:
+        raise InputError(
+            f"Thiếu cột bắt buộc: {', '.join(missing_required)}. Hãy xuất lại tệp đủ cột, hoặc khai báo "
+            "tên cột của hệ thống nguồn trong column_mapping.csv.",
+            f"Missing required columns: {', '.join(missing_required)}. Re-export with all columns, "
+            "or map the source's headers in column_mapping.csv.",
+            path.name,
+        )
+    frame = body.select([pl.col(c).alias(n) for c, n in selected.items()])
+    frame = frame.with_columns(
+        [pl.lit(None, pl.String).alias(c) for c in missing]
+    ).select(spec.names)
+    frame = frame.with_columns(
+        pl.col(c).str.strip_chars().str.normalize("NFC").replace("", None) for c in spec.names
+    ).with_columns(row_numbers.alias("_row"))
+    frame, skipped = _drop_blank_and_totals(frame, spec.names)
+    profile = "mapped" if "mapped" in profiles else "dvcqg" if "dvcqg" in profiles else "vi"
+    return ReadFile(path, kind, file_hash(path), fmt, sheet, header_row, profile, frame, extra, missing, skipped)
+
+
+def _drop_blank_and_totals(frame: pl.DataFrame, names: list[str]) -> tuple[pl.DataFrame, list]:
+    """Blank rows and a trailing totals row ("Tổng cộng") are not data; they are reported, not loaded."""
+    blank = pl.all_horizontal(pl.col(names).is_null())
+    first = pl.coalesce(names)
+    totals = first.str.to_lowercase().str.starts_with(TOTALS_WORDS[0])
+    for word in TOTALS_WORDS[1:]:
+        totals = totals | (first.str.to_lowercase() == word) | first.str.to_lowercase().str.starts_with(word + " ")
+    flagged = frame.with_columns(
+        pl.when(blank).then(pl.lit("dong_trong")).when(totals).then(pl.lit("dong_tong_cong")).alias("_skip"),
+        pl.concat_str(pl.col(names).fill_null(""), separator=" | ").alias("_content"),
+    )
+    skipped = [
+        (r, reason, unicodedata.normalize("NFC", content)[:300])
+        for r, reason, content in flagged.filter(pl.col("_skip").is_not_null() & ~blank)
+        .select("_row", "_skip", "_content")
+        .iter_rows()
+    ]
+    return flagged.filter(pl.col("_skip").is_null()).drop("_skip", "_content"), skipped

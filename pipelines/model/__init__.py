@@ -1,0 +1,1 @@
+"""Model: the warehouse's layers, built by the SQL files in warehouse/."""

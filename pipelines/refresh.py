@@ -1,0 +1,129 @@
+"""One refresh of an inbox, as a real Dagster run of the monthly_refresh job.
+
+Works out which periods have new or changed files, runs the job over them in one run
+(single-run backfill over the range), and turns a failure into a steward-readable message.
+The serving copy is only replaced by a run that succeeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.db import connect
+from pipelines.errors import InputError
+from pipelines.ingest.inbox import scan, unmatched
+from pipelines.ingest.read import file_hash
+from pipelines.settings import home, prepare_dagster_home
+
+
+@dataclass
+class RefreshOutcome:
+    run_id: str | None
+    changed_periods: list[str]
+    files: list[dict] = field(default_factory=list)  # this run's loaded files, from meta.files
+    ignored: list[str] = field(default_factory=list)  # inbox files that follow no contract name
+
+
+class RefreshFailed(Exception):
+    def __init__(self, message: str, run_id: str | None):
+        self.run_id = run_id
+        super().__init__(message)
+
+
+def changed_periods(inbox: Path) -> tuple[list[str], bool]:
+    """Periods whose export files differ from what the build holds; and whether a reference file changed."""
+    files = scan(inbox)
+    if not files:
+        raise InputError(
+            f"Hộp thư {inbox} không có tệp nào đúng tên theo quy ước (ho_so_YYYY-MM.csv, don_vi.csv, …).",
+            f"The inbox {inbox} has no file named by the contract (ho_so_YYYY-MM.csv, don_vi.csv, …).",
+        )
+    loaded: dict[tuple[str, str | None], str] = {}
+    build = home().build_db
+    if build.exists():
+        con = connect(build, read_only=True)
+        try:
+            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name='meta' AND table_name='files'").fetchone()[0]:
+                loaded = {(k, p): h for k, p, h in con.execute("SELECT kind, period, file_hash FROM meta.files").fetchall()}
+        finally:
+            con.close()
+    stale = [f for f in files if loaded.get((f.kind, f.period)) != file_hash(f.path)]
+    return sorted({f.period for f in stale if f.period}), any(f.period is None for f in stale)
+
+
+def refresh(inbox: Path) -> RefreshOutcome:
+    os.environ["CCHC_INBOX"] = str(inbox.resolve())
+    h = home()
+    prepare_dagster_home(h)
+    periods, reference_changed = changed_periods(inbox)
+    ignored = unmatched(inbox)
+    if not periods and not reference_changed and h.serving_db.exists():
+        return RefreshOutcome(None, [], ignored=ignored)
+
+    import dagster as dg
+
+    from pipelines.defs.partitions import monthly
+    from pipelines.definitions import defs
+
+    valid = set(monthly.get_partition_keys())
+    outside = [p for p in periods if p not in valid]
+    if outside:
+        raise InputError(
+            f"Kỳ báo cáo ngoài phạm vi {min(valid)} … {max(valid)}: {', '.join(outside)}. "
+            "Đặt CCHC_FIRST_MONTH nếu cần nạp dữ liệu sớm hơn.",
+            f"Periods outside {min(valid)} … {max(valid)}: {', '.join(outside)}. "
+            "Set CCHC_FIRST_MONTH to load earlier data.",
+        )
+    if not periods:  # only reference files changed, or nothing published yet: the latest period
+        periods = [max((f.period for f in scan(inbox) if f.period), default=max(valid))]
+    job = defs().resolve_job_def("monthly_refresh")
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.get(),
+        tags={"dagster/asset_partition_range_start": min(periods), "dagster/asset_partition_range_end": max(periods)},
+        raise_on_error=False,
+        # the steward gets one clear message below; details stay in the Dagster run's log
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+    )
+    if not result.success:
+        message = _failure_message(result)
+        _record_failure(result.run_id, inbox, message)
+        raise RefreshFailed(message, result.run_id)
+    con = connect(h.serving_db, read_only=True)
+    try:
+        cur = con.execute(
+            "SELECT kind, period, file_name, profile, file_format, rows_loaded, rows_skipped, extra_columns "
+            "FROM meta.files WHERE refresh_id = ? ORDER BY period NULLS FIRST, kind", [result.run_id])
+        names = [d[0] for d in cur.description]
+        files = [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        con.close()
+    return RefreshOutcome(result.run_id, periods, files, ignored)
+
+
+def _failure_message(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause is not None and error.cls_name != "InputError":
+                error = error.cause
+            if error.cls_name == "InputError":
+                return error.message.split(": ", 1)[-1].strip()
+            return f"{event.step_key}: {error.cls_name}: {error.message.strip()}"
+    return "Lần làm mới thất bại / the refresh failed"
+
+
+def _record_failure(run_id: str, inbox: Path, message: str) -> None:
+    try:
+        con = connect(home().build_db)
+        try:
+            con.execute(
+                "INSERT OR REPLACE INTO meta.refreshes VALUES (?, ?, NULL, ?, 'failed', 0, 0, ?)",
+                [run_id, str(inbox), dt.datetime.now(dt.timezone.utc), message],
+            )
+        finally:
+            con.close()
+    except Exception:  # the build file may not even have its schema yet; Dagster keeps the run
+        pass

@@ -1,0 +1,57 @@
+"""Where everything the product writes lives: one directory, CCHC_HOME.
+
+Every command, the Dagster definitions and the dashboard resolve paths here, at call time,
+so that two homes (two inboxes) can be refreshed side by side.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WAREHOUSE_SQL = PROJECT_ROOT / "warehouse"
+
+
+@dataclass(frozen=True)
+class Home:
+    root: Path
+
+    @property
+    def build_db(self) -> Path:
+        """The refresh's own working file: raw history and every layer, one writer."""
+        return self.root / "warehouse" / "build.duckdb"
+
+    @property
+    def serving_db(self) -> Path:
+        """The published copy the dashboards open read-only; replaced atomically."""
+        return self.root / "warehouse" / "serving.duckdb"
+
+    @property
+    def inbox(self) -> Path:
+        return Path(os.environ.get("CCHC_INBOX") or self.root / "inbox")
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / "refresh.lock"
+
+
+def home() -> Home:
+    root = Path(os.environ.get("CCHC_HOME") or PROJECT_ROOT / "data").resolve()
+    return Home(root)
+
+
+def prepare_dagster_home(h: Home | None = None) -> Path:
+    """Point DAGSTER_HOME into CCHC_HOME with telemetry off, before any instance is made."""
+    h = h or home()
+    h.dagster_home.mkdir(parents=True, exist_ok=True)
+    cfg = h.dagster_home / "dagster.yaml"
+    if not cfg.exists():
+        cfg.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(h.dagster_home)
+    return h.dagster_home

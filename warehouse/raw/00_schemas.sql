@@ -1,0 +1,46 @@
+-- Schemas by layer, and the bookkeeping every refresh writes (meta).
+-- The raw tables themselves are created from pipelines/contract.py (one place for the columns):
+-- raw.<kind>(<canonical columns> VARCHAR, _period, _file, _sheet, _row, _file_hash, _format, _loaded_at).
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS staging;
+CREATE SCHEMA IF NOT EXISTS core;
+CREATE SCHEMA IF NOT EXISTS marts;
+CREATE SCHEMA IF NOT EXISTS meta;
+
+CREATE TABLE IF NOT EXISTS meta.model (version VARCHAR, created_at TIMESTAMPTZ);
+
+-- One row per loaded file, keyed by (kind, period); a re-export replaces its period's row.
+CREATE TABLE IF NOT EXISTS meta.files (
+    kind VARCHAR NOT NULL,
+    period VARCHAR,               -- YYYY-MM; NULL for reference files
+    file_name VARCHAR NOT NULL,
+    sheet VARCHAR,
+    file_hash VARCHAR NOT NULL,
+    file_format VARCHAR,
+    profile VARCHAR,              -- vi | dvcqg | mapped
+    header_row INTEGER,
+    rows_read INTEGER,
+    rows_loaded INTEGER,
+    rows_skipped INTEGER,
+    extra_columns VARCHAR[],
+    missing_columns VARCHAR[],
+    refresh_id VARCHAR,
+    loaded_at TIMESTAMPTZ
+);
+
+-- Rows that are not data (totals rows) and were therefore not loaded: kept, never silently dropped.
+CREATE TABLE IF NOT EXISTS meta.skipped_rows (
+    kind VARCHAR, period VARCHAR, file_name VARCHAR, "row" INTEGER,
+    reason VARCHAR, content VARCHAR, refresh_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS meta.refreshes (
+    refresh_id VARCHAR PRIMARY KEY,
+    inbox VARCHAR,
+    started_at TIMESTAMPTZ,
+    finished_at TIMESTAMPTZ,
+    status VARCHAR,               -- running | succeeded | failed
+    files_loaded INTEGER,
+    files_unchanged INTEGER,
+    message VARCHAR
+);

@@ -1,0 +1,38 @@
+-- Parsers for the value forms the contract allows. A value that does not parse becomes NULL
+-- here; the raw table keeps the text as written (joined on _file, _row) for the steward.
+
+-- Timestamps, local time: dd/mm/yyyy [HH:MM[:SS]], yyyyMMddHHmmss (DVCQG), ISO 8601 (an offset
+-- is converted to Asia/Ho_Chi_Minh), and Excel serial dates when the file was an XLSX.
+CREATE OR REPLACE MACRO parse_ts(x, fmt) AS (
+    CASE WHEN x IS NULL THEN NULL ELSE coalesce(
+        try_strptime(x, ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y', '%Y%m%d%H%M%S']),
+        try_cast(try_cast(x AS TIMESTAMPTZ) AS TIMESTAMP),
+        CASE WHEN fmt = 'xlsx' AND regexp_full_match(x, '[1-9][0-9]{4}(\.[0-9]+)?')
+             THEN TIMESTAMP '1899-12-30'
+                  + to_microseconds(CAST(round(CAST(x AS DOUBLE) * 86400) AS BIGINT) * 1000000) END
+    ) END
+);
+
+CREATE OR REPLACE MACRO parse_date(x, fmt) AS CAST(parse_ts(x, fmt) AS DATE);
+
+-- Money in VND: 1.250.000, 1,250,000 or 1250000 (an Excel number may read as 1250000.0);
+-- an optional đ/VND suffix. A fractional amount is not money: NULL.
+CREATE OR REPLACE MACRO parse_money(x) AS (
+    WITH v AS (SELECT trim(regexp_replace(x, '\s*(đ|vnđ|vnd)$', '', 'i')) AS s)
+    SELECT CASE
+        WHEN regexp_full_match(s, '-?[0-9]{1,3}(\.[0-9]{3})+') THEN try_cast(replace(s, '.', '') AS BIGINT)
+        WHEN regexp_full_match(s, '-?[0-9]{1,3}(,[0-9]{3})+') THEN try_cast(replace(s, ',', '') AS BIGINT)
+        WHEN try_cast(s AS DOUBLE) = round(try_cast(s AS DOUBLE)) THEN try_cast(try_cast(s AS DOUBLE) AS BIGINT)
+    END FROM v
+);
+
+-- Whole numbers, also when Excel wrote them as 2.0.
+CREATE OR REPLACE MACRO parse_int(x) AS (
+    CASE WHEN try_cast(x AS DOUBLE) = round(try_cast(x AS DOUBLE)) THEN try_cast(try_cast(x AS DOUBLE) AS INTEGER) END
+);
+
+-- Decimals with a point or a Vietnamese decimal comma (12,5).
+CREATE OR REPLACE MACRO parse_number(x) AS try_cast(CASE WHEN x LIKE '%,%' AND x NOT LIKE '%.%' THEN replace(x, ',', '.') ELSE x END AS DOUBLE);
+
+-- 0/1 flags (1.0/0.0 from Excel).
+CREATE OR REPLACE MACRO parse_flag(x) AS CASE parse_int(x) WHEN 1 THEN true WHEN 0 THEN false END;
