@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +56,27 @@ def changed_periods(inbox: Path) -> tuple[list[str], bool]:
 
 
 def refresh(inbox: Path) -> RefreshOutcome:
-    os.environ["CCHC_INBOX"] = str(inbox.resolve())
+    """Refresh CCHC_HOME from `inbox`; raises InputError or RefreshFailed with a steward's message."""
+    with _env(CCHC_INBOX=str(inbox.resolve())):
+        return _refresh(inbox.resolve())
+
+
+@contextmanager
+def _env(**values: str):
+    """The Dagster resources read the inbox from the environment when definitions load."""
+    before = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _refresh(inbox: Path) -> RefreshOutcome:
     h = home()
     prepare_dagster_home(h)
     periods, reference_changed = changed_periods(inbox)

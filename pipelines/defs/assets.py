@@ -25,7 +25,7 @@ def _load(context, duckdb: DuckDBResource, cchc: CchcHome, kinds: list[str], per
     with build_connection(duckdb) as con:
         prepare(con)
         for f in files:
-            r = load_file(con, f, mapping.get(f.kind, {}), context.run_id)
+            r = load_file(con, f, mapping.get(f.kind, {}), context.run.run_id)
             context.log.info(f"{r.file_name}: {r.status}, {r.rows_loaded} rows, {r.rows_skipped} skipped")
             results.append(r)
     present = {(f.kind, f.period) for f in files}
@@ -93,13 +93,13 @@ def marts(duckdb: DuckDBResource) -> dg.MaterializeResult:
 @dg.asset(group_name="publish", kinds={"duckdb"}, deps=[marts])
 def serving_warehouse(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
     """The read-only copy the dashboards open, swapped in atomically."""
-    stats = context.instance.get_run_stats(context.run_id)
+    stats = context.instance.get_run_stats(context.run.run_id)
     started = dt.datetime.fromtimestamp(stats.start_time or dt.datetime.now().timestamp(), dt.timezone.utc)
     with build_connection(duckdb) as con:
         con.execute(
             "INSERT OR REPLACE INTO meta.refreshes SELECT ?, ?, ?, now(), 'succeeded', "
             "count(*) FILTER (refresh_id = ?), count(*) FILTER (refresh_id <> ?), NULL FROM meta.files",
-            [context.run_id, cchc.inbox, started, context.run_id, context.run_id],
+            [context.run.run_id, cchc.inbox, started, context.run.run_id, context.run.run_id],
         )
         counts = publish(con, cchc.serving_db)
     return dg.MaterializeResult(metadata={"path": str(cchc.serving_db), "dossiers": counts.get("core.fct_ho_so", 0)})

@@ -3,6 +3,7 @@ contract file in the inbox is new or changed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -14,9 +15,15 @@ from pipelines.defs.partitions import monthly
 from pipelines.defs.resources import CchcHome
 from pipelines.ingest.inbox import scan
 
-monthly_schedule = dg.build_schedule_from_partitioned_job(
-    refresh_job, day_of_month=5, hour_of_day=6, default_status=dg.DefaultScheduleStatus.RUNNING,
-)
+@dg.schedule(job=refresh_job, cron_schedule="0 6 5 * *", execution_timezone="Asia/Ho_Chi_Minh",
+             default_status=dg.DefaultScheduleStatus.RUNNING, name="monthly_refresh_schedule")
+def monthly_schedule(context: dg.ScheduleEvaluationContext):
+    """The previous month, on the 5th (the partitions also hold the current, provisional month,
+    so the partitioned-job helper, which asks for the newest partition, would pick the wrong one)."""
+    tick = context.scheduled_execution_time
+    first_of_month = tick.replace(day=1)
+    previous = (first_of_month - dt.timedelta(days=1)).strftime("%Y-%m")
+    return dg.RunRequest(partition_key=previous, run_key=previous)
 
 
 @dg.sensor(job=refresh_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)

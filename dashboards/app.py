@@ -1,0 +1,11 @@
+"""Streamlit entry point: `cchc serve` (or `streamlit run dashboards/app.py`)."""
+
+import streamlit as st
+
+from dashboards.i18n import t
+
+st.set_page_config(page_title="CCHC Lạng Sơn", page_icon="📊", layout="wide")
+st.sidebar.radio("Ngôn ngữ / Language", ["Tiếng Việt", "English"], key="lang", horizontal=True)
+
+pages = [st.Page("pages/loaded.py", title=t("page_loaded"), icon="🗂️", default=True)]
+st.navigation(pages).run()

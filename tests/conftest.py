@@ -1,0 +1,35 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from pipelines.db import connect  # noqa: E402
+from pipelines.ingest.load import prepare  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def cchc_home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own CCHC_HOME (warehouse, serving copy, Dagster home)."""
+    root = tmp_path / "home"
+    monkeypatch.setenv("CCHC_HOME", str(root))
+    monkeypatch.setenv("DAGSTER_HOME", str(root / "dagster"))
+    monkeypatch.delenv("CCHC_INBOX", raising=False)
+    return root
+
+
+@pytest.fixture
+def build(tmp_path):
+    """A prepared build warehouse, without Dagster: for loader and model tests."""
+    con = connect(tmp_path / "build.duckdb")
+    prepare(con)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def inbox(tmp_path) -> Path:
+    path = tmp_path / "inbox"
+    path.mkdir()
+    return path

@@ -1,0 +1,68 @@
+"""The Dagster definitions: they load, one partition materializes end to end with Dagster's own
+`materialize`, the inbox sensor asks for the right periods, the schedule for the previous month."""
+
+import datetime as dt
+import os
+
+import dagster as dg
+
+from inbox_builder import dossier, write_month, write_reference
+from pipelines.db import connect
+from pipelines.defs import assets as asset_defs
+from pipelines.defs.automation import inbox_sensor, monthly_schedule
+from pipelines.defs.resources import resources_for
+
+ALL_ASSETS = [asset_defs.raw_reference, asset_defs.raw_exports, asset_defs.staging_reference,
+              asset_defs.staging_exports, asset_defs.core_model, asset_defs.marts, asset_defs.serving_warehouse]
+
+
+def test_definitions_load_with_schedule_sensor_and_job():
+    from pipelines.definitions import defs
+
+    d = defs()
+    assert {a.key.to_user_string() for a in d.assets} == {a.key.to_user_string() for a in ALL_ASSETS}
+    assert d.resolve_job_def("monthly_refresh")
+    assert [s.name for s in d.schedules] == ["monthly_refresh_schedule"]
+    assert [s.name for s in d.sensors] == ["inbox_sensor"]
+
+
+def test_materialize_one_partition_end_to_end(cchc_home, inbox):
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-1"), dossier("HS-2", kenh="1")])
+    write_month(inbox, "2025-11", [dossier("HS-3")])
+    result = dg.materialize(ALL_ASSETS, partition_key="2025-10", resources=resources_for(cchc_home, inbox),
+                            instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    keys = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+            for e in [e.event_specific_data.materialization]}
+    assert keys == {a.key.to_user_string() for a in ALL_ASSETS}
+    con = connect(cchc_home / "warehouse" / "serving.duckdb", read_only=True)
+    assert con.execute("SELECT list(ma_ho_so ORDER BY ma_ho_so) FROM core.fct_ho_so").fetchone() == (["HS-1", "HS-2"],)
+    con.close()
+
+
+def test_inbox_sensor_requests_new_and_changed_periods(cchc_home, inbox):
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-1")])
+    write_month(inbox, "2025-11", [dossier("HS-2")])
+    resources = resources_for(cchc_home, inbox)
+    with dg.build_sensor_context(resources=resources) as ctx:
+        first = list(inbox_sensor(ctx))
+        cursor = ctx.cursor
+    assert sorted(r.partition_key for r in first) == ["2025-10", "2025-11"]
+    with dg.build_sensor_context(resources=resources, cursor=cursor) as ctx:
+        assert list(inbox_sensor(ctx)) == []
+    changed = inbox / "thanh_toan_2025-10.csv"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    os.utime(changed, ns=(1, 10**18))
+    with dg.build_sensor_context(resources=resources, cursor=cursor) as ctx:
+        assert [r.partition_key for r in inbox_sensor(ctx)] == ["2025-10"]
+
+
+def test_schedule_refreshes_the_previous_month_on_the_fifth():
+    assert monthly_schedule.cron_schedule == "0 6 5 * *"
+    assert monthly_schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    tick = dt.datetime(2025, 11, 5, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    with dg.build_schedule_context(scheduled_execution_time=tick) as ctx:
+        request = monthly_schedule(ctx)
+    assert request.partition_key == "2025-10"

@@ -1,0 +1,140 @@
+"""The refresh end to end, through real Dagster runs: replace, idempotence, latest version,
+atomic publish, failures that leave the last good numbers in place, side-by-side homes."""
+
+import hashlib
+
+import pytest
+
+from inbox_builder import dossier, write_csv, write_month, write_reference
+from pipelines.db import connect
+from pipelines.refresh import RefreshFailed, refresh
+from pipelines.settings import home
+
+OPEN_IN_OCTOBER = dict(trang_thai="4", ngay_ket_thuc=None, ngay_tra=None, danh_gia=None,
+                       ngay_cap_nhat="31/10/2025 17:00:00")
+
+
+def serving(sql, params=None):
+    con = connect(home().serving_db, read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def two_months(inbox):
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-1", **OPEN_IN_OCTOBER), dossier("HS-2")],
+                payments=[("GD-1", "HS-2", "1.250.000", "truc_tuyen", "dvcqg", "thanh_cong", "02/10/2025 10:00:00")])
+    write_month(inbox, "2025-11", [dossier("HS-1", ngay_cap_nhat="05/11/2025 10:00:00", ngay_ket_thuc="04/11/2025 10:00:00",
+                                           ngay_tra="05/11/2025 10:00:00")], fmt="xlsx")
+    return inbox
+
+
+def test_refresh_loads_every_file_and_publishes(two_months):
+    outcome = refresh(two_months)
+    assert outcome.changed_periods == ["2025-10", "2025-11"]
+    assert len(outcome.files) == 8
+    assert serving("SELECT count(*) FROM core.fct_ho_so") == [(2,)]
+    assert serving("SELECT so_tien FROM core.fct_thanh_toan") == [(1250000,)]
+    assert serving("SELECT thang, dong_ho_so FROM marts.periods_loaded ORDER BY 1") == [("2025-10", 2), ("2025-11", 1)]
+    assert serving("SELECT status, files_loaded FROM meta.refreshes") == [("succeeded", 8)]
+    lineage = serving("SELECT _file, _period FROM core.fct_ho_so WHERE ma_ho_so = 'HS-2'")
+    assert lineage == [("ho_so_2025-10.csv", "2025-10")]
+
+
+def test_latest_version_of_a_dossier_wins(two_months):
+    refresh(two_months)
+    assert serving("SELECT trang_thai, versions, _period FROM core.fct_ho_so WHERE ma_ho_so = 'HS-1'") == [(10, 2, "2025-11")]
+
+
+def test_within_a_period_the_later_update_wins(inbox):
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-1", trang_thai="10", ngay_cap_nhat="21/10/2025 10:00:00"),
+                                   dossier("HS-1", **OPEN_IN_OCTOBER | {"ngay_cap_nhat": "15/10/2025 10:00:00"})])
+    refresh(inbox)
+    assert serving("SELECT trang_thai FROM core.fct_ho_so") == [(10,)]
+
+
+def test_same_files_twice_change_nothing(two_months):
+    refresh(two_months)
+    before = digest(home().serving_db)
+    tables = serving("SELECT count(*) FROM core.fct_ho_so UNION ALL SELECT count(*) FROM meta.files")
+    outcome = refresh(two_months)
+    assert outcome.run_id is None and digest(home().serving_db) == before
+    # Forced through Dagster again (serving copy gone): every file is recognised as unchanged.
+    home().serving_db.unlink()
+    outcome = refresh(two_months)
+    assert outcome.run_id is not None and outcome.files == []
+    assert serving("SELECT count(*) FROM core.fct_ho_so UNION ALL SELECT count(*) FROM meta.files") == tables
+
+
+def test_reexport_replaces_its_month(two_months):
+    refresh(two_months)
+    write_csv(two_months / "ho_so_2025-10.csv", "ho_so", [dossier("HS-2", trang_thai="9")])
+    outcome = refresh(two_months)
+    assert outcome.changed_periods == ["2025-10"]
+    assert [f["file_name"] for f in outcome.files] == ["ho_so_2025-10.csv"]
+    assert serving("SELECT ma_ho_so, trang_thai FROM core.fct_ho_so ORDER BY 1") == [("HS-1", 10), ("HS-2", 9)]
+    con = connect(home().build_db, read_only=True)
+    assert con.execute("SELECT count(*) FROM raw.ho_so WHERE _period = '2025-10'").fetchone() == (1,)
+    con.close()
+
+
+def test_a_reader_keeps_working_during_a_refresh(two_months):
+    refresh(two_months)
+    reader = connect(home().serving_db, read_only=True)
+    assert reader.execute("SELECT count(*) FROM core.fct_ho_so").fetchone() == (2,)
+    write_month(two_months, "2025-12", [dossier("HS-3", ngay_tiep_nhan="01/12/2025 09:00:00")])
+    refresh(two_months)  # publishes while the reader holds the old copy open
+    assert reader.execute("SELECT count(*) FROM core.fct_ho_so").fetchone() == (2,)
+    reader.close()
+    assert serving("SELECT count(*) FROM core.fct_ho_so") == [(3,)]
+
+
+def test_a_bad_file_fails_the_refresh_and_keeps_the_last_good_copy(two_months):
+    refresh(two_months)
+    before = digest(home().serving_db)
+    (two_months / "ho_so_2025-12.csv").write_bytes(b"")
+    with pytest.raises(RefreshFailed) as err:
+        refresh(two_months)
+    assert "ho_so_2025-12.csv" in str(err.value) and "rỗng" in str(err.value)
+    assert digest(home().serving_db) == before
+    con = connect(home().build_db, read_only=True)
+    assert con.execute("SELECT status FROM meta.refreshes ORDER BY finished_at DESC LIMIT 1").fetchone() == ("failed",)
+    con.close()
+
+
+def test_a_refresh_failing_midway_keeps_the_last_good_copy(two_months, monkeypatch):
+    refresh(two_months)
+    before = digest(home().serving_db)
+    write_month(two_months, "2025-12", [dossier("HS-3", ngay_tiep_nhan="01/12/2025 09:00:00")])
+
+    def broken(con):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("pipelines.defs.assets.build_marts", broken)
+    with pytest.raises(RefreshFailed, match="disk full"):
+        refresh(two_months)
+    assert digest(home().serving_db) == before
+    monkeypatch.undo()
+    refresh(two_months)  # the next good run picks the month up
+    assert serving("SELECT count(*) FROM core.fct_ho_so") == [(3,)]
+
+
+def test_two_homes_side_by_side(tmp_path, monkeypatch):
+    counts = {}
+    for name, n in (("a", 1), ("b", 3)):
+        inbox = tmp_path / f"inbox-{name}"
+        write_reference(inbox)
+        write_month(inbox, "2025-10", [dossier(f"{name}-{i}") for i in range(n)])
+        monkeypatch.setenv("CCHC_HOME", str(tmp_path / f"home-{name}"))
+        refresh(inbox)
+        counts[name] = serving("SELECT count(*) FROM core.fct_ho_so")[0][0]
+    assert counts == {"a": 1, "b": 3}
+    assert (tmp_path / "home-a" / "dagster" / "dagster.yaml").read_text().count("enabled: false") == 1
