@@ -113,7 +113,7 @@ def cmd_serve(args) -> int:
     return subprocess.call(
         [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
          "--server.port", str(args.port), "--server.address", "localhost", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"],
+         "--browser.gatherUsageStats", "false", "--global.developmentMode", "false", "--client.toolbarMode", "viewer"],
         env=env,
     )
 

@@ -46,12 +46,21 @@ def home() -> Home:
     return Home(root)
 
 
+# Telemetry off; one run at a time, since every run writes the same DuckDB file (one writer).
+DAGSTER_YAML = """telemetry:
+  enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+"""
+
+
 def prepare_dagster_home(h: Home | None = None) -> Path:
-    """Point DAGSTER_HOME into CCHC_HOME with telemetry off, before any instance is made."""
+    """Point DAGSTER_HOME into CCHC_HOME with our instance settings, before any instance is made."""
     h = h or home()
     h.dagster_home.mkdir(parents=True, exist_ok=True)
     cfg = h.dagster_home / "dagster.yaml"
-    if not cfg.exists():
-        cfg.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    if not cfg.exists() or cfg.read_text(encoding="utf-8") != DAGSTER_YAML:
+        cfg.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(h.dagster_home)
     return h.dagster_home
