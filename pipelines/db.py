@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -27,6 +28,18 @@ def configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Session settings every connection needs, including those Dagster's resource opens."""
     con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
     return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """All or nothing: a failure rolls back, so no layer is ever left half-written."""
+    con.begin()
+    try:
+        yield con
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def sql_files(layer: str) -> list[Path]:

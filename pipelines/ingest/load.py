@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from pipelines.contract import FILES
-from pipelines.db import model_version, run_layer
+from pipelines.db import model_version, run_layer, transaction
 from pipelines.ingest.inbox import InboxFile
 from pipelines.ingest.read import file_hash, read_export
 
@@ -81,8 +81,7 @@ def load_file(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, s
         pl.lit(now).alias("_loaded_at"),
     ).to_arrow()
     skipped = pl.DataFrame(rf.skipped, schema=["row", "reason", "content"], orient="row").to_arrow()
-    con.begin()
-    try:
+    with transaction(con):
         con.execute(f"DELETE FROM raw.{f.kind} WHERE _period IS NOT DISTINCT FROM ?", [f.period])
         con.execute(f"INSERT INTO raw.{f.kind} BY NAME SELECT * FROM incoming")
         con.execute("DELETE FROM meta.files WHERE kind = ? AND period IS NOT DISTINCT FROM ?", [f.kind, f.period])
@@ -97,29 +96,16 @@ def load_file(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, s
             "INSERT INTO meta.skipped_rows SELECT ?, ?, ?, row, reason, content, ? FROM skipped",
             [f.kind, f.period, f.path.name, refresh_id],
         )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    finally:
-        con.unregister("incoming")
-        con.unregister("skipped")
     return FileResult(f.kind, f.period, f.path.name, "loaded", rf.frame.height, len(rf.skipped), rf.profile,
                       rf.extra_columns)
 
 
 def stage(con: duckdb.DuckDBPyConnection, kind: str, period: str | None) -> int:
     """Re-derive the typed staging rows of one file (kind, period) from raw, in one transaction."""
-    con.begin()
-    try:
+    with transaction(con):
         con.execute(f"DELETE FROM staging.{kind} WHERE _period IS NOT DISTINCT FROM ?", [period])
         con.execute(
             f"INSERT INTO staging.{kind} SELECT * FROM staging.{kind}_parsed WHERE _period IS NOT DISTINCT FROM ?",
             [period],
         )
-        n = con.execute(f"SELECT count(*) FROM staging.{kind} WHERE _period IS NOT DISTINCT FROM ?", [period]).fetchone()[0]
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    return n
+        return con.execute(f"SELECT count(*) FROM staging.{kind} WHERE _period IS NOT DISTINCT FROM ?", [period]).fetchone()[0]
