@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from pipelines.db import connect
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import scan, unmatched
@@ -45,7 +47,13 @@ def changed_periods(inbox: Path) -> tuple[list[str], bool]:
     loaded: dict[tuple[str, str | None], str] = {}
     build = home().build_db
     if build.exists():
-        con = connect(build, read_only=True)
+        try:
+            con = connect(build, read_only=True)
+        except duckdb.IOException as e:
+            raise InputError(
+                "Kho đang được một tiến trình khác ghi (một lần làm mới khác, hoặc Dagster). Hãy thử lại sau.",
+                f"The warehouse is being written by another process (another refresh, or Dagster). Try again later. ({e})",
+            ) from None
         try:
             if con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name='meta' AND table_name='files'").fetchone()[0]:
                 loaded = {(k, p): h for k, p, h in con.execute("SELECT kind, period, file_hash FROM meta.files").fetchall()}

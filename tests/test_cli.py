@@ -32,3 +32,27 @@ def test_missing_inbox_and_empty_inbox(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["refresh", "--inbox", str(tmp_path / "empty")]) == 2
     assert "không có tệp nào" in capsys.readouterr().err
+
+
+def test_a_second_writer_is_told_to_wait(inbox, capsys):
+    from pipelines.db import connect
+    from pipelines.settings import home
+
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-1")])
+    assert main(["refresh", "--inbox", str(inbox)]) == 0
+    capsys.readouterr()
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(30)"),
+        str(home().build_db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        (inbox / "ho_so_2025-10.csv").write_text((inbox / "ho_so_2025-10.csv").read_text() + "\n")
+        assert main(["refresh", "--inbox", str(inbox)]) == 2
+        assert "Kho đang được một tiến trình khác ghi" in capsys.readouterr().err
+    finally:
+        holder.kill()
+    assert connect(home().serving_db, read_only=True).execute("SELECT count(*) FROM core.fct_ho_so").fetchone() == (1,)
