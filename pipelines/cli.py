@@ -109,13 +109,12 @@ def cmd_serve(args) -> int:
         raise InputError("Chưa có kho đã xuất bản: hãy chạy `cchc refresh` trước.",
                          "No published warehouse yet: run `cchc refresh` first.")
     print(f"Bảng điều khiển / dashboard: http://localhost:{args.port}  (Ctrl+C để dừng / to stop)", flush=True)
-    env = {**os.environ, "CCHC_HOME": str(h.root)}
-    return subprocess.call(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
-         "--server.port", str(args.port), "--server.address", "localhost", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--global.developmentMode", "false", "--client.toolbarMode", "viewer"],
-        env=env,
-    )
+    os.environ["CCHC_HOME"] = str(h.root)
+    argv = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
+            "--server.port", str(args.port), "--server.address", "localhost", "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+            "--client.toolbarMode", "viewer"]
+    os.execv(sys.executable, argv)  # the server becomes this process: a signal to it stops it
 
 
 def cmd_start(args) -> int:
