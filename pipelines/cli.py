@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_sample(args) -> int:
-    from sample_data.generate import generate
+    from sample_data.generator import generate
 
     print(f"Đang sinh dữ liệu mẫu ({args.dossiers:,} hồ sơ) vào {args.out} … / generating the sample …")
     summary = generate(args.out, dossiers=args.dossiers, seed=args.seed, plain=args.plain)

@@ -1,0 +1,1 @@
+"""Deterministic sample exports of a province that looks like Lạng Sơn (see README.md)."""
