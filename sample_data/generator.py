@@ -431,7 +431,7 @@ def _write(stem: Path, kind: str, frame: pl.DataFrame, lay: Layout, title: str) 
         path.write_bytes(text.encode("utf-8"))
 
 
-REPORT_TITLES = {"ho_so": "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ TTHC", "thanh_toan": "BÁO CÁO THANH TOÁN TRỰC TUYẾN",
+REPORT_TITLES = {"danh_muc_tthc": "DANH MỤC THỦ TỤC HÀNH CHÍNH","ho_so": "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ TTHC", "thanh_toan": "BÁO CÁO THANH TOÁN TRỰC TUYẾN",
                  "so_hoa": "BÁO CÁO SỐ HÓA HỒ SƠ, KẾT QUẢ"}
 
 
@@ -441,6 +441,7 @@ def _write_xlsx(path: Path, kind: str, frame: pl.DataFrame, headers: list[str], 
 
     kinds = {c.name: c.kind for c in FILES[kind].columns}
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    wb.set_properties({"created": dt.datetime(2026, 11, 1)})  # byte-identical reruns
     ws = wb.add_worksheet("Báo cáo")
     date_fmt = wb.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
     ws.write_string(0, 0, "UBND TỈNH LẠNG SƠN")
@@ -473,15 +474,13 @@ def _write_reference(out: Path, all_units: list[Unit], procs, plain: bool) -> No
         "Mã đơn vị kế thừa": [u.ma_don_vi_ke_thua or "" for u in all_units],
     })
     catalog = pl.DataFrame({
-        "Mã TTHC": [p.ma_tthc for p in procs], "Tên TTHC": [p.ten_tthc for p in procs],
-        "Mã lĩnh vực": [p.ma_linh_vuc for p in procs], "Tên lĩnh vực": [p.ten_linh_vuc for p in procs],
-        "Cấp thực hiện": [p.cap for p in procs], "Mã đơn vị thực hiện": [p.ma_don_vi or "" for p in procs],
-        "Mức độ DVCTT": [p.muc_do for p in procs], "Có nghĩa vụ tài chính": [p.co_phi for p in procs],
-        "Tích hợp thanh toán DVCQG": [p.tich_hop for p in procs], "Thời hạn giải quyết": [p.thoi_han for p in procs],
-        "Đơn vị thời hạn": ["ngay_lam_viec"] * len(procs),
+        "ma_tthc": [p.ma_tthc for p in procs], "ten_tthc": [p.ten_tthc for p in procs],
+        "ma_linh_vuc": [p.ma_linh_vuc for p in procs], "ten_linh_vuc": [p.ten_linh_vuc for p in procs],
+        "cap_thuc_hien": [p.cap for p in procs], "ma_don_vi_thuc_hien": [p.ma_don_vi or "" for p in procs],
+        "muc_do_dvctt": [p.muc_do for p in procs], "co_phi": [str(p.co_phi) for p in procs],
+        "tich_hop_tt_dvcqg": [str(p.tich_hop) for p in procs], "thoi_han": [str(p.thoi_han) for p in procs],
+        "don_vi_thoi_han": ["ngay_lam_viec"] * len(procs),
     })
     (out / "don_vi.csv").write_bytes(don_vi.write_csv().encode("utf-8"))
-    if plain:
-        (out / "danh_muc_tthc.csv").write_bytes(catalog.write_csv().encode("utf-8"))
-    else:  # the catalog as an XLSX, as the province's catalog system exports it
-        catalog.write_excel(out / "danh_muc_tthc.xlsx", worksheet="Danh mục")
+    # The catalog as an XLSX report, as the province's catalog system exports it.
+    _write(out / "danh_muc_tthc", "danh_muc_tthc", catalog, Layout(fmt="csv" if plain else "xlsx"), "")
