@@ -26,8 +26,13 @@ class CchcHome(dg.ConfigurableResource):
 
 @contextmanager
 def build_connection(duckdb: DuckDBResource):
+    """DuckDBResource closes its connection only on success; close it on failure too, or the
+    file stays open in this process (and locked) for as long as the traceback lives."""
     with duckdb.get_connection() as con:
-        yield configure(con)
+        try:
+            yield configure(con)
+        finally:
+            con.close()
 
 
 def resources_for(root: Path | None = None, inbox: Path | None = None) -> dict:
