@@ -66,3 +66,13 @@ def test_schedule_refreshes_the_previous_month_on_the_fifth():
     with dg.build_schedule_context(scheduled_execution_time=tick) as ctx:
         request = monthly_schedule(ctx)
     assert request.partition_key == "2025-10"
+
+
+def test_inbox_sensor_skips_with_the_reason_when_the_inbox_is_ambiguous(cchc_home, inbox):
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-1")])
+    write_month(inbox, "2025-10", [dossier("HS-1")], fmt="xlsx")  # two files for one period
+    with dg.build_sensor_context(resources=resources_for(cchc_home, inbox)) as ctx:
+        results = list(inbox_sensor(ctx))
+    assert len(results) == 1 and isinstance(results[0], dg.SkipReason)
+    assert "Có hai tệp cho cùng một kỳ" in results[0].skip_message

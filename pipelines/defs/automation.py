@@ -13,6 +13,7 @@ import dagster as dg
 from pipelines.defs.assets import refresh_job
 from pipelines.defs.partitions import monthly
 from pipelines.defs.resources import CchcHome
+from pipelines.errors import InputError
 from pipelines.ingest.inbox import scan
 
 @dg.schedule(job=refresh_job, cron_schedule="0 6 5 * *", execution_timezone="Asia/Ho_Chi_Minh",
@@ -35,8 +36,9 @@ def inbox_sensor(context: dg.SensorEvaluationContext, cchc: CchcHome):
     periods: set[str] = set()
     try:
         files = scan(Path(cchc.inbox))
-    except Exception as e:  # a bad inbox is the steward's to fix; the sensor must not crash
-        return dg.SkipReason(str(e))
+    except InputError as e:  # a bad inbox is the steward's to fix; the sensor must not crash
+        yield dg.SkipReason(str(e))
+        return
     for f in files:
         st = f.path.stat()
         current[f.path.name] = f"{st.st_size}:{st.st_mtime_ns}"
