@@ -37,30 +37,42 @@ class RefreshFailed(Exception):
 
 
 def changed_periods(inbox: Path) -> tuple[list[str], bool]:
-    """Periods whose export files differ from what the build holds; and whether a reference file changed."""
+    """Periods whose export files differ from what is published; and whether a reference file
+    differs. Compared with the serving copy, not the build: after a failed run the build may
+    already hold a file that was never published."""
     files = scan(inbox)
     if not files:
         raise InputError(
             f"Hộp thư {inbox} không có tệp nào đúng tên theo quy ước (ho_so_YYYY-MM.csv, don_vi.csv, …).",
             f"The inbox {inbox} has no file named by the contract (ho_so_YYYY-MM.csv, don_vi.csv, …).",
         )
-    loaded: dict[tuple[str, str | None], str] = {}
-    build = home().build_db
-    if build.exists():
-        try:
-            con = connect(build, read_only=True)
-        except duckdb.IOException as e:
-            raise InputError(
-                "Kho đang được một tiến trình khác ghi (một lần làm mới khác, hoặc Dagster). Hãy thử lại sau.",
-                f"The warehouse is being written by another process (another refresh, or Dagster). Try again later. ({e})",
-            ) from None
-        try:
-            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name='meta' AND table_name='files'").fetchone()[0]:
-                loaded = {(k, p): h for k, p, h in con.execute("SELECT kind, period, file_hash FROM meta.files").fetchall()}
-        finally:
-            con.close()
-    stale = [f for f in files if loaded.get((f.kind, f.period)) != file_hash(f.path)]
+    published = published_hashes()
+    stale = [f for f in files if published.get((f.kind, f.period)) != file_hash(f.path)]
     return sorted({f.period for f in stale if f.period}), any(f.period is None for f in stale)
+
+
+def _ensure_not_locked(build: Path) -> None:
+    """One writer per DuckDB file: say so at once rather than wait on another refresh or Dagster."""
+    if not build.exists():
+        return
+    try:
+        connect(build, read_only=True).close()
+    except duckdb.IOException as e:
+        raise InputError(
+            "Kho đang được một tiến trình khác ghi (một lần làm mới khác, hoặc Dagster). Hãy thử lại sau.",
+            f"The warehouse is being written by another process (another refresh, or Dagster). Try again later. ({e})",
+        ) from None
+
+
+def published_hashes() -> dict[tuple[str, str | None], str]:
+    serving = home().serving_db
+    if not serving.exists():
+        return {}
+    con = connect(serving, read_only=True)
+    try:
+        return {(k, p): h for k, p, h in con.execute("SELECT kind, period, file_hash FROM meta.files").fetchall()}
+    finally:
+        con.close()
 
 
 def refresh(inbox: Path) -> RefreshOutcome:
@@ -88,6 +100,7 @@ def _refresh(inbox: Path) -> RefreshOutcome:
     h = home()
     prepare_dagster_home(h)
     periods, reference_changed = changed_periods(inbox)
+    _ensure_not_locked(h.build_db)
     ignored = unmatched(inbox)
     if not periods and not reference_changed and h.serving_db.exists():
         return RefreshOutcome(None, [], ignored=ignored)

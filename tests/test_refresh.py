@@ -10,6 +10,8 @@ from pipelines.db import connect
 from pipelines.refresh import RefreshFailed, refresh
 from pipelines.settings import home
 
+DECEMBER = dict(ngay_nop="01/12/2025 08:00:00", ngay_tiep_nhan="01/12/2025 09:00:00", ngay_hen_tra="22/12/2025 17:00:00",
+                ngay_ket_thuc="20/12/2025 10:00:00", ngay_tra="21/12/2025 10:00:00", ngay_cap_nhat="21/12/2025 10:00:00")
 OPEN_IN_OCTOBER = dict(trang_thai="4", ngay_ket_thuc=None, ngay_tra=None, danh_gia=None,
                        ngay_cap_nhat="31/10/2025 17:00:00")
 
@@ -90,7 +92,7 @@ def test_a_reader_keeps_working_during_a_refresh(two_months):
     refresh(two_months)
     reader = connect(home().serving_db, read_only=True)
     assert reader.execute("SELECT count(*) FROM core.fct_ho_so").fetchone() == (2,)
-    write_month(two_months, "2025-12", [dossier("HS-3", ngay_tiep_nhan="01/12/2025 09:00:00")])
+    write_month(two_months, "2025-12", [dossier("HS-3", **DECEMBER)])
     refresh(two_months)  # publishes while the reader holds the old copy open
     assert reader.execute("SELECT count(*) FROM core.fct_ho_so").fetchone() == (2,)
     reader.close()
@@ -113,7 +115,7 @@ def test_a_bad_file_fails_the_refresh_and_keeps_the_last_good_copy(two_months):
 def test_a_refresh_failing_midway_keeps_the_last_good_copy(two_months, monkeypatch):
     refresh(two_months)
     before = digest(home().serving_db)
-    write_month(two_months, "2025-12", [dossier("HS-3", ngay_tiep_nhan="01/12/2025 09:00:00")])
+    write_month(two_months, "2025-12", [dossier("HS-3", **DECEMBER)])
 
     def broken(con):
         raise RuntimeError("disk full")

@@ -56,8 +56,12 @@ def raw_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc:
 
 def _stage(duckdb: DuckDBResource, kinds: list[str], periods: list[str | None]) -> dg.MaterializeResult:
     with build_connection(duckdb) as con:
-        rows = {k: sum(stage(con, k, p) for p in periods) for k in kinds}
-    return dg.MaterializeResult(metadata={f"rows_{k}": n for k, n in rows.items()})
+        results = [stage(con, k, p) for k in kinds for p in periods]
+    return dg.MaterializeResult(metadata={
+        "rows_accepted": sum(r.accepted for r in results),
+        "rows_quarantined": sum(r.quarantined for r in results),
+        "rows_with_warnings": sum(r.warnings for r in results),
+    })
 
 
 @dg.asset(group_name="staging", kinds={"duckdb"}, deps=[raw_reference])
@@ -66,7 +70,7 @@ def staging_reference(duckdb: DuckDBResource) -> dg.MaterializeResult:
     return _stage(duckdb, REFERENCE_KINDS, [None])
 
 
-@dg.asset(group_name="staging", kinds={"duckdb"}, deps=[raw_exports], partitions_def=monthly,
+@dg.asset(group_name="staging", kinds={"duckdb"}, deps=[raw_exports, staging_reference], partitions_def=monthly,
           backfill_policy=single_run)
 def staging_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Typed export rows of the month (warehouse/staging/10_* to 30_*)."""
@@ -81,6 +85,18 @@ def core_model(duckdb: DuckDBResource) -> dg.MaterializeResult:
         counts = {t: con.execute(f"SELECT count(*) FROM core.{t}").fetchone()[0]
                   for t in ("fct_ho_so", "fct_thanh_toan", "fct_so_hoa", "dim_don_vi", "dim_tthc")}
     return dg.MaterializeResult(metadata=counts)
+
+
+@dg.asset_check(asset=core_model, blocking=True, description=(
+    "Mỗi tệp: số dòng đọc = dòng nhận + dòng cách ly + dòng tổng bỏ qua / "
+    "every file: rows read = accepted + quarantined + skipped totals rows"))
+def rows_reconcile(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with build_connection(duckdb) as con:
+        off = con.execute("SELECT file_name, rows_read, rows_accepted, rows_quarantined, rows_skipped "
+                          "FROM staging.reconciliation WHERE NOT balanced ORDER BY file_name").fetchall()
+        files = con.execute("SELECT count(*) FROM staging.reconciliation").fetchone()[0]
+    return dg.AssetCheckResult(passed=not off, metadata={
+        "files": files, "unbalanced": "; ".join(f"{f}: {r} ≠ {a} + {q} + {s}" for f, r, a, q, s in off) or "—"})
 
 
 @dg.asset(group_name="marts", kinds={"duckdb"}, deps=[core_model])

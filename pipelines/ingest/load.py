@@ -16,6 +16,7 @@ from pipelines.contract import FILES
 from pipelines.db import model_version, run_layer, transaction
 from pipelines.ingest.inbox import InboxFile
 from pipelines.ingest.read import file_hash, read_export
+from pipelines.validate.rows import validate_rows
 
 LINEAGE = {
     "_period": "VARCHAR",
@@ -59,6 +60,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     run_layer(con, "staging")
     for kind in FILES:
         con.execute(f"CREATE TABLE IF NOT EXISTS staging.{kind} AS SELECT * FROM staging.{kind}_parsed LIMIT 0")
+    run_layer(con, "checks")
 
 
 def load_file(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, str], refresh_id: str) -> FileResult:
@@ -100,12 +102,56 @@ def load_file(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, s
                       rf.extra_columns)
 
 
-def stage(con: duckdb.DuckDBPyConnection, kind: str, period: str | None) -> int:
-    """Re-derive the typed staging rows of one file (kind, period) from raw, in one transaction."""
+def stage(con: duckdb.DuckDBPyConnection, kind: str, period: str | None) -> StageResult:
+    """Validate one file's typed rows against its suite and move the rows that break no critical
+    rule into staging; every broken rule goes to meta.quarantine. One transaction."""
+    frame = con.execute(_check_query(kind), [period]).df()
+    issues, expectations = validate_rows(kind, frame, _parameters(con))
+    quarantined = pl.DataFrame({"_row": sorted({i.row for i in issues if i.severity == "critical"})},
+                               schema={"_row": pl.Int32}).to_arrow()
+    found = pl.DataFrame([i.__dict__ for i in issues], schema={
+        "row": pl.Int32, "column": pl.String, "value": pl.String, "rule": pl.String, "severity": pl.String,
+        "message_vi": pl.String, "message_en": pl.String}).to_arrow()
     with transaction(con):
         con.execute(f"DELETE FROM staging.{kind} WHERE _period IS NOT DISTINCT FROM ?", [period])
         con.execute(
-            f"INSERT INTO staging.{kind} SELECT * FROM staging.{kind}_parsed WHERE _period IS NOT DISTINCT FROM ?",
+            f"INSERT INTO staging.{kind} SELECT * FROM staging.{kind}_parsed "
+            "WHERE _period IS NOT DISTINCT FROM ? AND _row NOT IN (SELECT _row FROM quarantined)",
             [period],
         )
-        return con.execute(f"SELECT count(*) FROM staging.{kind} WHERE _period IS NOT DISTINCT FROM ?", [period]).fetchone()[0]
+        con.execute("DELETE FROM meta.quarantine WHERE kind = ? AND period IS NOT DISTINCT FROM ?", [kind, period])
+        con.execute(
+            "INSERT INTO meta.quarantine SELECT ?, ?, f.file_name, f.sheet, i.\"row\", i.\"column\", i.\"value\", i.rule, "
+            "i.severity, i.message_vi, i.message_en, now() FROM found i, "
+            "(SELECT file_name, sheet FROM meta.files WHERE kind = ? AND period IS NOT DISTINCT FROM ?) f",
+            [kind, period, kind, period],
+        )
+        accepted = con.execute(
+            f"SELECT count(*) FROM staging.{kind} WHERE _period IS NOT DISTINCT FROM ?", [period]).fetchone()[0]
+    return StageResult(accepted, len(quarantined), sum(i.severity == "warning" for i in issues), expectations)
+
+
+@dataclass
+class StageResult:
+    accepted: int
+    quarantined: int  # rows kept out of staging
+    warnings: int  # rule breaks on rows that were loaded
+    expectations: int
+
+
+def _check_query(kind: str) -> str:
+    """Typed rows, their text as written (<column>__raw) and derived columns, for one period."""
+    raw = ", ".join(f"r.{c} AS {c}__raw" for c in FILES[kind].names)
+    derived = " LEFT JOIN staging.ho_so_derived d USING (_file, _row)" if kind == "ho_so" else ""
+    extra = ", d._unit_valid, d._latest_in_file" if kind == "ho_so" else ""
+    return (f"SELECT p.*, {raw}{extra} FROM staging.{kind}_parsed p "
+            f"JOIN raw.{kind} r USING (_file, _row){derived} WHERE p._period IS NOT DISTINCT FROM ?")
+
+
+def _parameters(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+    """Code lists the suites check against: the units and procedures of the reference files."""
+    return {
+        "units": [c for (c,) in con.execute("SELECT DISTINCT ma_don_vi FROM staging.don_vi WHERE ma_don_vi IS NOT NULL").fetchall()],
+        "procedures": [c for (c,) in con.execute(
+            "SELECT DISTINCT ma_tthc FROM staging.danh_muc_tthc WHERE ma_tthc IS NOT NULL").fetchall()],
+    }

@@ -44,3 +44,11 @@ CREATE TABLE IF NOT EXISTS meta.refreshes (
     files_unchanged INTEGER,
     message VARCHAR
 );
+
+-- Every rule a row broke (expectations/*.json): critical ones keep the row out of staging,
+-- warnings are loaded and reported. Replaced with its file.
+CREATE TABLE IF NOT EXISTS meta.quarantine (
+    kind VARCHAR, period VARCHAR, file_name VARCHAR, sheet VARCHAR, "row" INTEGER,
+    "column" VARCHAR, "value" VARCHAR, rule VARCHAR, severity VARCHAR,
+    message_vi VARCHAR, message_en VARCHAR, found_at TIMESTAMPTZ
+);

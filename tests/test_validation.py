@@ -1,0 +1,131 @@
+"""Bad inputs, each a small file with its expected outcome: the row quarantined under the rule it
+broke (with file, row, column, value and a bilingual message), everything else loaded, and every
+file's rows reconciled."""
+
+import dagster as dg
+import pytest
+
+from inbox_builder import dossier, write_csv, write_month, write_reference
+from pipelines.db import connect
+from pipelines.defs import assets as asset_defs
+from pipelines.defs.resources import resources_for
+from pipelines.refresh import refresh
+from pipelines.settings import home
+
+PAYMENT = ("GD-1", "HS-OK", "1.250.000", "truc_tuyen", "dvcqg", "thanh_cong", "02/10/2025 10:00:00")
+DOCUMENT = ("HS-OK", "G1", "thanh_phan", "1", "0", "1", "0", "01/10/2025 09:30:00")
+
+
+def build(sql, params=None):
+    con = connect(home().build_db, read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def run(inbox, dossiers=(), payments=(), documents=()):
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-OK"), *dossiers], payments=[PAYMENT, *payments],
+                documents=[DOCUMENT, *documents])
+    refresh(inbox)
+    return build('SELECT kind, "row", "column", "value", rule, severity, message_vi, message_en FROM meta.quarantine '
+                 'ORDER BY kind, "row", rule')
+
+
+ROW_CASES = [
+    # (case, kwargs for run(), kind, column, value, rule)
+    ("dates in the wrong order", dict(dossiers=[dossier("HS-B", ngay_ket_thuc="30/09/2025 10:00:00")]),
+     "ho_so", "ngay_ket_thuc", "30/09/2025 10:00:00", "order_ngay_tiep_nhan_ngay_ket_thuc"),
+    ("result before end", dict(dossiers=[dossier("HS-B", ngay_tra="19/10/2025 10:00:00")]),
+     "ho_so", "ngay_tra", "19/10/2025 10:00:00", "order_ngay_ket_thuc_ngay_tra"),
+    ("unknown unit", dict(dossiers=[dossier("HS-B", ma_don_vi="X99")]), "ho_so", "ma_don_vi", "X99", "known_ma_don_vi"),
+    ("unknown procedure", dict(dossiers=[dossier("HS-B", ma_tthc="9.999")]), "ho_so", "ma_tthc", "9.999", "known_ma_tthc"),
+    ("status 10 without a return date", dict(dossiers=[dossier("HS-B", ngay_tra=None)]),
+     "ho_so", "ngay_tra", None, "returned_has_ngay_tra"),
+    ("withdrawn without an end date", dict(dossiers=[dossier("HS-B", trang_thai="7", ngay_ket_thuc=None, ngay_tra=None)]),
+     "ho_so", "ngay_ket_thuc", None, "ended_has_ngay_ket_thuc"),
+    ("supplement without its request date", dict(dossiers=[dossier("HS-B", trang_thai="5", ngay_ket_thuc=None, ngay_tra=None)]),
+     "ho_so", "ngay_yeu_cau_bo_sung", None, "supplement_has_request_date"),
+    ("accepted without an acceptance date", dict(dossiers=[dossier("HS-B", trang_thai="4", ngay_tiep_nhan=None, ngay_ket_thuc=None, ngay_tra=None)]),
+     "ho_so", "ngay_tiep_nhan", None, "accepted_has_ngay_tiep_nhan"),
+    ("channel outside 1-3", dict(dossiers=[dossier("HS-B", kenh="5")]), "ho_so", "kenh", "5", "allowed_kenh"),
+    ("status outside 1-10", dict(dossiers=[dossier("HS-B", trang_thai="11")]), "ho_so", "trang_thai", "11", "allowed_trang_thai"),
+    ("a date that is not a date", dict(dossiers=[dossier("HS-B", ngay_tiep_nhan="31/02/2025")]),
+     "ho_so", "ngay_tiep_nhan", "31/02/2025", "type_ngay_tiep_nhan"),
+    ("a missing dossier code", dict(dossiers=[dossier(None)]), "ho_so", "ma_don_vi", None, None),
+    ("a district used after it was abolished", dict(dossiers=[dossier("HS-B", ma_don_vi="178")]),
+     "ho_so", "ma_don_vi", "178", "unit_valid_on_date"),
+    ("a negative amount", dict(payments=[("GD-2", "HS-OK", "-20.000", "tien_mat", None, "thanh_cong", "02/10/2025 10:00:00")]),
+     "thanh_toan", "so_tien", "-20.000", "positive_so_tien"),
+    ("an amount that is not a number", dict(payments=[("GD-2", "HS-OK", "mười nghìn", "tien_mat", None, "thanh_cong", "02/10/2025 10:00:00")]),
+     "thanh_toan", "so_tien", "mười nghìn", "type_so_tien"),
+    ("an unknown payment status", dict(payments=[("GD-2", "HS-OK", "10000", "tien_mat", None, "xong", "02/10/2025 10:00:00")]),
+     "thanh_toan", "trang_thai", "xong", "allowed_trang_thai"),
+    ("an unknown document type", dict(documents=[("HS-OK", "G2", "phu_luc", "1", "0", "0", "0", "01/10/2025 09:30:00")]),
+     "so_hoa", "loai", "phu_luc", "allowed_loai"),
+]
+
+
+@pytest.mark.parametrize("case, kwargs, kind, column, value, rule", ROW_CASES, ids=[c[0] for c in ROW_CASES])
+def test_bad_row_is_quarantined_with_its_rule(inbox, case, kwargs, kind, column, value, rule):
+    issues = run(inbox, **kwargs)
+    if rule is None:  # a missing dossier code
+        assert ("ho_so", 3, "ma_ho_so", None, "required_ma_ho_so") in [i[:5] for i in issues]
+    else:
+        critical = [i for i in issues if i[5] == "critical"]
+        assert [(k, c, v, r) for k, _, c, v, r, *_ in critical] == [(kind, column, value, rule)]
+        assert critical[0][1] == 3  # spreadsheet row: header 1, the good row 2, the bad row 3
+        assert critical[0][6] and critical[0][7]  # Vietnamese and English
+    good = {"ho_so": "HS-OK", "thanh_toan": "GD-1", "so_hoa": "G1"}[kind]
+    key = {"ho_so": "ma_ho_so", "thanh_toan": "ma_giao_dich", "so_hoa": "ma_giay_to"}[kind]
+    assert build(f"SELECT {key} FROM staging.{kind}") == [(good,)]
+    assert build("SELECT count(*) FROM staging.reconciliation WHERE NOT balanced") == [(0,)]
+
+
+def test_repeated_dossier_keeps_the_latest_update(inbox):
+    issues = run(inbox, dossiers=[dossier("HS-OK", trang_thai="9", ngay_tra=None, ngay_cap_nhat="25/10/2025 10:00:00")])
+    assert [(i[1], i[4]) for i in issues] == [(2, "duplicate_ma_ho_so")]
+    assert build("SELECT trang_thai FROM staging.ho_so") == [(9,)]
+
+
+def test_duplicate_transaction_is_quarantined_both_times(inbox):
+    issues = run(inbox, payments=[PAYMENT])
+    assert [(i[1], i[4]) for i in issues] == [(2, "unique_ma_giao_dich"), (3, "unique_ma_giao_dich")]
+
+
+def test_duplicate_document_within_a_dossier(inbox):
+    issues = run(inbox, documents=[DOCUMENT])
+    assert {i[4] for i in issues} == {"unique_ma_giay_to"}
+
+
+def test_warning_rows_are_loaded_and_reported(inbox):
+    issues = run(inbox, dossiers=[dossier("HS-B", ngay_hen_tra=None)],
+                 payments=[("GD-2", "HS-OK", "10000", "truc_tuyen", None, "thanh_cong", "02/10/2025 10:00:00")])
+    assert [(i[0], i[4], i[5]) for i in issues] == [("ho_so", "due_date_present", "warning"),
+                                                    ("thanh_toan", "online_has_nen_tang", "warning")]
+    assert build("SELECT count(*) FROM staging.ho_so") == [(2,)]
+    assert build("SELECT count(*) FROM staging.thanh_toan") == [(2,)]
+
+
+def test_quarantine_is_published_and_replaced_with_its_file(inbox):
+    run(inbox, dossiers=[dossier("HS-B", kenh="5")])
+    con = connect(home().serving_db, read_only=True)
+    assert con.execute("SELECT file_name, rule FROM meta.quarantine").fetchall() == [("ho_so_2025-10.csv", "allowed_kenh")]
+    con.close()
+    write_csv(inbox / "ho_so_2025-10.csv", "ho_so", [dossier("HS-OK"), dossier("HS-B")])  # the steward's fix
+    refresh(inbox)
+    assert build("SELECT count(*) FROM meta.quarantine") == [(0,)]
+    assert build("SELECT count(*) FROM staging.ho_so") == [(2,)]
+
+
+def test_reconciliation_check_fails_when_a_row_is_dropped(inbox, cchc_home):
+    run(inbox)
+    con = connect(home().build_db)
+    con.execute("DELETE FROM staging.ho_so WHERE ma_ho_so = 'HS-OK'")  # a row lost between raw and staging
+    con.close()
+    result = dg.materialize([asset_defs.core_model, asset_defs.rows_reconcile], resources=resources_for(cchc_home, inbox),
+                            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    evaluation = result.get_asset_check_evaluations()[0]
+    assert not evaluation.passed
+    assert "ho_so_2025-10.csv: 1 ≠ 0 + 0 + 0" in evaluation.metadata["unbalanced"].value

@@ -1,0 +1,32 @@
+-- Columns derived for validation (expectations/ho_so.json):
+-- _unit_valid: was the unit valid on the dossier's acceptance date? NULL when the unit is
+--   unknown or the date missing (other rules report those);
+-- _latest_in_file: a dossier repeated within one file keeps its row with the latest
+--   ngay_cap_nhat (exports.md's tie rule), the last such row on a tie; the others are quarantined.
+CREATE OR REPLACE VIEW staging.ho_so_derived AS
+SELECT p._file, p._row,
+    CAST(p.ngay_tiep_nhan AS DATE) BETWEEN u.hieu_luc_tu AND coalesce(u.hieu_luc_den, DATE '9999-12-31') AS _unit_valid,
+    row_number() OVER (PARTITION BY p._file, p.ma_ho_so ORDER BY p.ngay_cap_nhat DESC NULLS LAST, p._row DESC) = 1
+        OR p.ma_ho_so IS NULL AS _latest_in_file
+FROM staging.ho_so_parsed p
+LEFT JOIN staging.don_vi u USING (ma_don_vi);
+
+-- Every file balances: rows read = rows accepted into staging + rows quarantined + rows skipped
+-- (totals rows). Read by the blocking asset check rows_reconcile.
+CREATE OR REPLACE VIEW staging.reconciliation AS
+WITH accepted AS (
+    SELECT _file, count(*) AS n FROM staging.ho_so GROUP BY ALL
+    UNION ALL SELECT _file, count(*) FROM staging.thanh_toan GROUP BY ALL
+    UNION ALL SELECT _file, count(*) FROM staging.so_hoa GROUP BY ALL
+    UNION ALL SELECT _file, count(*) FROM staging.danh_muc_tthc GROUP BY ALL
+    UNION ALL SELECT _file, count(*) FROM staging.don_vi GROUP BY ALL
+),
+quarantined AS (
+    SELECT file_name, count(DISTINCT "row") AS n FROM meta.quarantine WHERE severity = 'critical' GROUP BY ALL
+)
+SELECT f.kind, f.period, f.file_name, f.rows_read,
+    coalesce(a.n, 0) AS rows_accepted, coalesce(q.n, 0) AS rows_quarantined, f.rows_skipped,
+    f.rows_read = coalesce(a.n, 0) + coalesce(q.n, 0) + f.rows_skipped AS balanced
+FROM meta.files f
+LEFT JOIN accepted a ON a._file = f.file_name
+LEFT JOIN quarantined q ON q.file_name = f.file_name;
