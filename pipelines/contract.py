@@ -105,10 +105,13 @@ FILES: dict[str, ExportFile] = {
 }
 
 FILE_NAME = re.compile(
-    r"^(?P<kind>ho_so|thanh_toan|so_hoa)_(?P<period>\d{4}-\d{2})\.(?P<ext>csv|xlsx)$"
+    r"^(?P<kind>ho_so|thanh_toan|so_hoa)_(?P<period>\d{4}-(?:0[1-9]|1[0-2]))\.(?P<ext>csv|xlsx)$"
     r"|^(?P<ref>danh_muc_tthc|don_vi)\.(?P<ref_ext>csv|xlsx)$",
     re.IGNORECASE,
 )
+
+# A monthly name with an impossible month (ho_so_2025-13.csv): told to the steward, not ignored.
+BAD_PERIOD_NAME = re.compile(r"^(ho_so|thanh_toan|so_hoa)_\d{4}-\d{2}\.(csv|xlsx)$", re.IGNORECASE)
 
 
 def header_key(text: str) -> str:

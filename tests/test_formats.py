@@ -144,3 +144,26 @@ def test_unreadable_files_get_a_clear_bilingual_message(build, inbox, content, p
         load(build, path)
     assert phrase in err.value.vi and err.value.en
     assert staged(build, "SELECT count(*) FROM raw.ho_so") == [(0,)]
+
+
+@pytest.mark.parametrize("garbled", ["CÊp giÊy phÐp x©y dùng", "Caáp giaáy pheùp xaây döïng"], ids=["TCVN3", "VNI"])
+def test_legacy_encoding_read_as_unicode_is_rejected(build, inbox, garbled):
+    path = write_csv(inbox / f"ho_so_{PERIOD}.csv", "ho_so", [dossier(f"HS-{i}", ten_tthc=garbled) for i in range(5)])
+    with pytest.raises(InputError) as err:
+        load(build, path)
+    assert "TCVN3/VNI" in err.value.vi and garbled in err.value.vi
+
+
+def test_real_vietnamese_is_not_mistaken_for_mojibake(build, inbox):
+    names = ["Cấp giấy phép xây dựng", "Đăng ký khai sinh", "Chứng thực bản sao", "Cấp đổi giấy phép lái xe «mới»"]
+    path = write_csv(inbox / f"ho_so_{PERIOD}.csv", "ho_so", [dossier(f"HS-{i}", ten_tthc=n) for i, n in enumerate(names)])
+    assert load(build, path).rows_loaded == 4
+
+
+def test_impossible_month_in_a_file_name(inbox):
+    from pipelines.ingest.inbox import scan
+
+    (inbox / "ho_so_2025-13.csv").write_text("x")
+    with pytest.raises(InputError) as err:
+        scan(inbox)
+    assert "tháng phải từ 01 đến 12" in err.value.vi

@@ -129,3 +129,21 @@ def test_reconciliation_check_fails_when_a_row_is_dropped(inbox, cchc_home):
     evaluation = result.get_asset_check_evaluations()[0]
     assert not evaluation.passed
     assert "ho_so_2025-10.csv: 1 ≠ 0 + 0 + 0" in evaluation.metadata["unbalanced"].value
+
+
+def test_a_file_whose_contents_contradict_its_name_is_rejected(inbox):
+    import hashlib
+
+    from pipelines.refresh import RefreshFailed
+
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-OK")])
+    refresh(inbox)
+    published = hashlib.sha256(home().serving_db.read_bytes()).hexdigest()
+    september = dict(ngay_nop="01/09/2025 08:00:00", ngay_tiep_nhan="01/09/2025 09:00:00", ngay_hen_tra="22/09/2025 17:00:00",
+                     ngay_ket_thuc="20/09/2025 10:00:00", ngay_tra="21/09/2025 10:00:00", ngay_cap_nhat="21/09/2025 10:00:00")
+    write_csv(inbox / "ho_so_2025-11.csv", "ho_so", [dossier("HS-9", **september)])
+    with pytest.raises(RefreshFailed) as err:
+        refresh(inbox)
+    assert "ho_so_2025-11.csv" in str(err.value) and "thuộc kỳ 2025-09" in str(err.value)
+    assert hashlib.sha256(home().serving_db.read_bytes()).hexdigest() == published

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.contract import FILE_NAME, FILES
+from pipelines.contract import BAD_PERIOD_NAME, FILE_NAME, FILES
 from pipelines.errors import InputError
 
 MAPPING_FILE = "column_mapping.csv"
@@ -27,6 +27,12 @@ def scan(inbox: Path) -> list[InboxFile]:
     found: dict[tuple[str, str | None], InboxFile] = {}
     for path in sorted(inbox.iterdir()):
         m = FILE_NAME.match(path.name)
+        if not m and BAD_PERIOD_NAME.match(path.name):
+            raise InputError(
+                f"Tên tệp {path.name} có kỳ không hợp lệ (tháng phải từ 01 đến 12). Hãy đặt lại tên theo dạng ho_so_YYYY-MM.",
+                f"{path.name} names an impossible period (month must be 01 to 12). Rename it as ho_so_YYYY-MM.",
+                path.name,
+            )
         if not m or not path.is_file():
             continue
         kind, period = (m["kind"], m["period"]) if m["kind"] else (m["ref"], None)

@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from pipelines.contract import FILES
+from pipelines.errors import InputError
 from pipelines.db import model_version, run_layer, transaction
 from pipelines.ingest.inbox import InboxFile
 from pipelines.ingest.read import file_hash, read_export
@@ -105,6 +106,7 @@ def load_file(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, s
 def stage(con: duckdb.DuckDBPyConnection, kind: str, period: str | None) -> StageResult:
     """Validate one file's typed rows against its suite and move the rows that break no critical
     rule into staging; every broken rule goes to meta.quarantine. One transaction."""
+    _check_file_period(con, kind, period)
     frame = con.execute(_check_query(kind), [period]).df()
     issues, expectations = validate_rows(kind, frame, _parameters(con))
     quarantined = pl.DataFrame({"_row": sorted({i.row for i in issues if i.severity == "critical"})},
@@ -137,6 +139,22 @@ class StageResult:
     quarantined: int  # rows kept out of staging
     warnings: int  # rule breaks on rows that were loaded
     expectations: int
+
+
+def _check_file_period(con: duckdb.DuckDBPyConnection, kind: str, period: str | None) -> None:
+    if period is None:
+        return
+    found = con.execute(
+        "SELECT v._file, v.usual_month FROM staging.file_period v JOIN meta.files f ON f.file_name = v._file "
+        "WHERE f.kind = ? AND v._period = ? AND v.contradicts_name", [kind, period]).fetchone()
+    if found:
+        raise InputError(
+            f"Tên tệp ghi kỳ {period} nhưng dữ liệu bên trong thuộc kỳ {found[1]}. "
+            "Hãy kiểm tra lại kỳ xuất dữ liệu hoặc đổi tên tệp cho đúng.",
+            f"The file name says {period} but its data belongs to {found[1]}. "
+            "Check the export's period or rename the file.",
+            found[0],
+        )
 
 
 def _check_query(kind: str) -> str:

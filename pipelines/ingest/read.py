@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,9 +190,30 @@ def _canonical(path, kind, fmt, sheet, header_row, header, body, row_numbers, al
     frame = frame.with_columns(
         pl.col(c).str.strip_chars().str.normalize("NFC").replace("", None) for c in spec.names
     ).with_columns(row_numbers.alias("_row"))
+    _reject_mojibake(frame, spec, path)
     frame, skipped = _drop_blank_and_totals(frame, spec.names)
     profile = "mapped" if "mapped" in profiles else "dvcqg" if "dvcqg" in profiles else "vi"
     return ReadFile(path, kind, file_hash(path), fmt, sheet, header_row, profile, frame, extra, missing, skipped)
+
+
+# Latin-1 letters and signs that Vietnamese never uses, but that TCVN3 (¸ µ ¶ ¬ å …) and VNI
+# (ä ö ø ü ï …) text shows when read as Unicode: such text is garbled, not data.
+MOJIBAKE = re.compile(r"[¡¢£¤¥¦§¨ª¬®¯±²³´µ¶¸¹º¼½¾¿ÄÅÆÇËÎÏÐÑÖØÛÜÞßäåæçëîïðñöøûüþÿ]")
+
+
+def _reject_mojibake(frame: pl.DataFrame, spec, path: Path) -> None:
+    names = [c.name for c in spec.columns if c.kind == "text" and c.name.startswith(("ten_", "danh_gia"))]
+    for name in names:
+        garbled = frame.filter(pl.col(name).str.contains(MOJIBAKE.pattern))
+        if garbled.height and garbled.height >= min(3, frame.height):  # one stray sign is not a garbled file
+            sample = garbled[name][0]
+            raise InputError(
+                f"Chữ tiếng Việt bị lỗi mã (ví dụ «{sample}» ở cột {name}): tệp có vẻ dùng bảng mã cũ TCVN3/VNI. "
+                "Hãy chuyển sang Unicode (ví dụ bằng Unikey Toolkit) rồi xuất lại.",
+                f"Vietnamese text is garbled (e.g. '{sample}' in {name}): the file seems to use a legacy "
+                "TCVN3/VNI encoding. Convert it to Unicode and export again.",
+                path.name,
+            )
 
 
 def _drop_blank_and_totals(frame: pl.DataFrame, names: list[str]) -> tuple[pl.DataFrame, list]:
