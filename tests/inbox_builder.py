@@ -27,7 +27,9 @@ CATALOG = [
 ]
 
 
-def dossier(ma_ho_so: str, **overrides) -> dict:
+def dossier(ma_ho_so: str, month: str = "2025-10", **overrides) -> dict:
+    """A dossier resolved on time within `month` (YYYY-MM), unless overridden."""
+    year, mm = month.split("-")
     row = {
         "ma_ho_so": ma_ho_so, "ma_tthc": "1.001", "ten_tthc": "Cấp giấy phép xây dựng", "ma_linh_vuc": "XD",
         "ten_linh_vuc": "Xây dựng", "ma_don_vi": "SXD", "kenh": "2", "toan_trinh": "1",
@@ -38,6 +40,7 @@ def dossier(ma_ho_so: str, **overrides) -> dict:
         "co_phieu_xin_loi": "0", "ngay_hen_tra_moi": None, "danh_gia": "hài lòng", "loai_doi_tuong": "1",
         "ngay_cap_nhat": "21/10/2025 10:00:00",
     }
+    row = {k: v.replace("/10/2025", f"/{mm}/{year}") if isinstance(v, str) else v for k, v in row.items()}
     row.update(overrides)
     return row
 

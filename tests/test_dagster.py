@@ -29,7 +29,7 @@ def test_definitions_load_with_schedule_sensor_and_job():
 def test_materialize_one_partition_end_to_end(cchc_home, inbox):
     write_reference(inbox)
     write_month(inbox, "2025-10", [dossier("HS-1"), dossier("HS-2", kenh="1")])
-    write_month(inbox, "2025-11", [dossier("HS-3")])
+    write_month(inbox, "2025-11", [dossier("HS-3", month="2025-11")])
     result = dg.materialize(ALL_ASSETS, partition_key="2025-10", resources=resources_for(cchc_home, inbox),
                             instance=dg.DagsterInstance.ephemeral())
     assert result.success
@@ -44,7 +44,7 @@ def test_materialize_one_partition_end_to_end(cchc_home, inbox):
 def test_inbox_sensor_requests_new_and_changed_periods(cchc_home, inbox):
     write_reference(inbox)
     write_month(inbox, "2025-10", [dossier("HS-1")])
-    write_month(inbox, "2025-11", [dossier("HS-2")])
+    write_month(inbox, "2025-11", [dossier("HS-2", month="2025-11")])
     resources = resources_for(cchc_home, inbox)
     with dg.build_sensor_context(resources=resources) as ctx:
         first = list(inbox_sensor(ctx))

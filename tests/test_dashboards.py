@@ -22,7 +22,7 @@ ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 def published(inbox):
     write_reference(inbox)
     write_month(inbox, "2025-10", [dossier(f"HS-{i}") for i in range(1234)])
-    write_month(inbox, "2025-11", [dossier("HS-X", ma_don_vi="05977", ma_tthc="1.002", kenh="1")])
+    write_month(inbox, "2025-11", [dossier("HS-X", month="2025-11", ma_don_vi="05977", ma_tthc="1.002", kenh="1")])
     refresh(inbox)
 
 

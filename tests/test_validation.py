@@ -16,6 +16,12 @@ PAYMENT = ("GD-1", "HS-OK", "1.250.000", "truc_tuyen", "dvcqg", "thanh_cong", "0
 DOCUMENT = ("HS-OK", "G1", "thanh_phan", "1", "0", "1", "0", "01/10/2025 09:30:00")
 
 
+@pytest.fixture(autouse=True)
+def small_files_may_be_mostly_bad(monkeypatch):
+    """These files have one or two rows: a bad row is far above the 5% hold-back share."""
+    monkeypatch.setenv("CCHC_MAX_QUARANTINE_SHARE", "1")
+
+
 def build(sql, params=None):
     con = connect(home().build_db, read_only=True)
     try:
@@ -147,3 +153,24 @@ def test_a_file_whose_contents_contradict_its_name_is_rejected(inbox):
         refresh(inbox)
     assert "ho_so_2025-11.csv" in str(err.value) and "thuộc kỳ 2025-09" in str(err.value)
     assert hashlib.sha256(home().serving_db.read_bytes()).hexdigest() == published
+
+
+def test_a_file_with_too_many_bad_rows_is_held_back(inbox, monkeypatch):
+    import hashlib
+
+    from pipelines.refresh import RefreshFailed
+
+    monkeypatch.setenv("CCHC_MAX_QUARANTINE_SHARE", "0.05")  # the default
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier(f"HS-{i}") for i in range(30)])
+    refresh(inbox)
+    published = hashlib.sha256(home().serving_db.read_bytes()).hexdigest()
+    rows = [dossier(f"HS-{i}") for i in range(28)] + [dossier("HS-X1", kenh="9"), dossier("HS-X2", kenh="9")]
+    write_csv(inbox / "ho_so_2025-10.csv", "ho_so", rows)  # 2/30 = 6.7% > 5%
+    with pytest.raises(RefreshFailed) as err:
+        refresh(inbox)
+    assert "Tệp bị giữ lại: 2/30 dòng (6.7%)" in str(err.value) and "allowed_kenh (2)" in str(err.value)
+    assert hashlib.sha256(home().serving_db.read_bytes()).hexdigest() == published
+    monkeypatch.setenv("CCHC_MAX_QUARANTINE_SHARE", "0.10")  # the steward accepts it
+    refresh(inbox)
+    assert build("SELECT count(*) FROM staging.ho_so") == [(28,)]

@@ -7,6 +7,7 @@ hash) is skipped, so loading the same inbox twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 
 import duckdb
@@ -109,8 +110,9 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, period: str | None) -> Stag
     _check_file_period(con, kind, period)
     frame = con.execute(_check_query(kind), [period]).df()
     issues, expectations = validate_rows(kind, frame, _parameters(con))
-    quarantined = pl.DataFrame({"_row": sorted({i.row for i in issues if i.severity == "critical"})},
-                               schema={"_row": pl.Int32}).to_arrow()
+    bad_rows = sorted({i.row for i in issues if i.severity == "critical"})
+    _hold_back_if_too_many(kind, period, len(bad_rows), len(frame), issues)
+    quarantined = pl.DataFrame({"_row": bad_rows}, schema={"_row": pl.Int32}).to_arrow()
     found = pl.DataFrame([i.__dict__ for i in issues], schema={
         "row": pl.Int32, "column": pl.String, "value": pl.String, "rule": pl.String, "severity": pl.String,
         "message_vi": pl.String, "message_en": pl.String}).to_arrow()
@@ -139,6 +141,31 @@ class StageResult:
     quarantined: int  # rows kept out of staging
     warnings: int  # rule breaks on rows that were loaded
     expectations: int
+
+
+def max_quarantine_share() -> float:
+    """Above this share of quarantined rows a file is held back (CCHC_MAX_QUARANTINE_SHARE, default 5%)."""
+    return float(os.environ.get("CCHC_MAX_QUARANTINE_SHARE", "0.05"))
+
+
+def _hold_back_if_too_many(kind: str, period: str | None, bad: int, total: int, issues: list) -> None:
+    """A file this broken is more likely a wrong export than a few bad rows: refuse it whole, so the
+    last good numbers stay published, and say which rules it broke most."""
+    if not total or bad / total <= max_quarantine_share():
+        return
+    counts: dict[str, int] = {}
+    for i in issues:
+        if i.severity == "critical":
+            counts[i.rule] = counts.get(i.rule, 0) + 1
+    top = ", ".join(f"{rule} ({n})" for rule, n in sorted(counts.items(), key=lambda kv: -kv[1])[:3])
+    name = f"{kind}_{period}" if period else kind
+    raise InputError(
+        f"Tệp bị giữ lại: {bad}/{total} dòng ({bad / total:.1%}) vi phạm quy tắc, vượt ngưỡng "
+        f"{max_quarantine_share():.0%}. Lỗi nhiều nhất: {top}. Số liệu đã xuất bản trước đó được giữ nguyên.",
+        f"File held back: {bad}/{total} rows ({bad / total:.1%}) break rules, above the "
+        f"{max_quarantine_share():.0%} limit. Most frequent: {top}. The last published numbers stay.",
+        name,
+    )
 
 
 def _check_file_period(con: duckdb.DuckDBPyConnection, kind: str, period: str | None) -> None:
