@@ -34,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("serve", help="Mở bảng điều khiển / serve the dashboards")
     p.add_argument("--port", type=int, default=DASHBOARD_PORT)
 
+    p = sub.add_parser("check", help="Kiểm tra tệp mà không nạp / validate files without loading them")
+    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("--json", action="store_true", help="báo cáo JSON / JSON report")
+
     sub.add_parser("dagster", help="Mở giao diện Dagster / start the Dagster UI")
 
     args = parser.parse_args(argv)
@@ -129,6 +133,20 @@ def cmd_start(args) -> int:
     return cmd_serve(args)
 
 
+def cmd_check(args) -> int:
+    """Exit 0 when every file would be loaded (possibly with quarantined rows), 1 when one would not."""
+    import json
+
+    from pipelines.validate.check import check_files, render
+
+    missing = [str(f) for f in args.files if not f.is_file()]
+    if missing:
+        raise InputError(f"Không tìm thấy tệp: {', '.join(missing)}", f"File not found: {', '.join(missing)}")
+    reports = check_files(args.files)
+    print(json.dumps(reports, ensure_ascii=False, indent=2) if args.json else render(reports))
+    return int(any(r["status"] in ("rejected", "held_back") for r in reports))
+
+
 def cmd_dagster(args) -> int:
     dagster_home = prepare_dagster_home()
     print(f"Giao diện Dagster / Dagster UI: http://localhost:3000  (DAGSTER_HOME={dagster_home})", flush=True)
@@ -138,7 +156,7 @@ def cmd_dagster(args) -> int:
     )
 
 
-COMMANDS = {"start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster}
+COMMANDS = {"check": cmd_check, "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -56,3 +56,30 @@ def test_a_second_writer_is_told_to_wait(inbox, capsys):
     finally:
         holder.kill()
     assert connect(home().serving_db, read_only=True).execute("SELECT count(*) FROM core.fct_ho_so").fetchone() == (1,)
+
+
+def test_check_reports_without_loading(inbox, capsys):
+    import json
+
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier(f"HS-{i}") for i in range(40)] + [dossier("HS-B", kenh="9")])
+    files = [str(p) for p in sorted(inbox.iterdir())]
+    assert main(["check", *files]) == 0  # 1 bad row of 41 (2.4%): loadable, with the row quarantined
+    out = capsys.readouterr().out
+    assert "ho_so_2025-10.csv: CÓ DÒNG BỊ CÁCH LY / rows quarantined" in out
+    assert "[LỖI] allowed_kenh × 1: Cột «Kênh thực hiện» chỉ nhận: 1, 2, 3. (dòng 42 «9»)" in out
+    assert main(["check", "--json", str(inbox / "ho_so_2025-10.csv"), str(inbox / "don_vi.csv")]) == 0
+    report = {r["kind"]: r for r in json.loads(capsys.readouterr().out)}
+    assert report["ho_so"]["rows_read"] == 41 and report["ho_so"]["rows_quarantined"] == 1
+    assert report["ho_so"]["rules"][0]["examples"] == [{"row": 42, "column": "kenh", "value": "9"}]
+    from pipelines.settings import home
+    assert not home().build_db.exists() and not home().serving_db.exists()  # nothing was loaded
+
+
+def test_check_says_which_files_would_be_refused(inbox, capsys):
+    (inbox / "ho_so_2025-10.csv").write_bytes(b"")
+    (inbox / "bao_cao.csv").write_text("x")
+    assert main(["check", str(inbox / "ho_so_2025-10.csv"), str(inbox / "bao_cao.csv")]) == 1
+    out = capsys.readouterr().out
+    assert "ho_so_2025-10.csv: BỊ TỪ CHỐI / rejected" in out and "Tệp rỗng" in out
+    assert "bao_cao.csv: BỊ TỪ CHỐI / rejected" in out

@@ -118,6 +118,9 @@ def test_quarantine_is_published_and_replaced_with_its_file(inbox):
     run(inbox, dossiers=[dossier("HS-B", kenh="5")])
     con = connect(home().serving_db, read_only=True)
     assert con.execute("SELECT file_name, rule FROM meta.quarantine").fetchall() == [("ho_so_2025-10.csv", "allowed_kenh")]
+    assert con.execute("SELECT rule, rows FROM marts.quarantine_by_rule").fetchall() == [("allowed_kenh", 1)]
+    assert con.execute("SELECT rows_read, rows_accepted, rows_quarantined, balanced FROM marts.file_quality "
+                       "WHERE file_name = 'ho_so_2025-10.csv'").fetchall() == [(2, 1, 1, True)]
     con.close()
     write_csv(inbox / "ho_so_2025-10.csv", "ho_so", [dossier("HS-OK"), dossier("HS-B")])  # the steward's fix
     refresh(inbox)

@@ -104,14 +104,16 @@ def load_file(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, s
                       rf.extra_columns)
 
 
-def stage(con: duckdb.DuckDBPyConnection, kind: str, period: str | None) -> StageResult:
+def stage(con: duckdb.DuckDBPyConnection, kind: str, period: str | None, enforce: bool = True) -> StageResult:
     """Validate one file's typed rows against its suite and move the rows that break no critical
     rule into staging; every broken rule goes to meta.quarantine. One transaction."""
-    _check_file_period(con, kind, period)
+    if enforce:
+        _check_file_period(con, kind, period)
     frame = con.execute(_check_query(kind), [period]).df()
     issues, expectations = validate_rows(kind, frame, _parameters(con))
     bad_rows = sorted({i.row for i in issues if i.severity == "critical"})
-    _hold_back_if_too_many(kind, period, len(bad_rows), len(frame), issues)
+    if enforce:
+        _hold_back_if_too_many(kind, period, len(bad_rows), len(frame), issues)
     quarantined = pl.DataFrame({"_row": bad_rows}, schema={"_row": pl.Int32}).to_arrow()
     found = pl.DataFrame([i.__dict__ for i in issues], schema={
         "row": pl.Int32, "column": pl.String, "value": pl.String, "rule": pl.String, "severity": pl.String,
@@ -132,7 +134,7 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, period: str | None) -> Stag
         )
         accepted = con.execute(
             f"SELECT count(*) FROM staging.{kind} WHERE _period IS NOT DISTINCT FROM ?", [period]).fetchone()[0]
-    return StageResult(accepted, len(quarantined), sum(i.severity == "warning" for i in issues), expectations)
+    return StageResult(accepted, len(quarantined), sum(i.severity == "warning" for i in issues), expectations, issues)
 
 
 @dataclass
@@ -141,6 +143,7 @@ class StageResult:
     quarantined: int  # rows kept out of staging
     warnings: int  # rule breaks on rows that were loaded
     expectations: int
+    issues: list = field(default_factory=list)
 
 
 def max_quarantine_share() -> float:

@@ -1,0 +1,111 @@
+"""`cchc check FILE...`: validate export files without loading them into the warehouse.
+
+The files go through the same reading, suites and limits as a refresh, in a throw-away
+in-memory DuckDB; codes are checked against the published units and procedures unless
+reference files are among those checked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from pipelines.contract import FILE_NAME
+from pipelines.db import connect, quote_path
+from pipelines.errors import InputError
+from pipelines.ingest.inbox import InboxFile, column_mapping
+from pipelines.ingest.load import load_file, max_quarantine_share, prepare, stage
+from pipelines.settings import home
+
+EXAMPLES = 5
+
+
+def check_files(paths: list[Path]) -> list[dict]:
+    con = connect(":memory:")
+    prepare(con)
+    _published_reference(con)
+    named = []
+    for path in paths:
+        m = FILE_NAME.match(path.name)
+        kind, period = ((m["kind"], m["period"]) if m["kind"] else (m["ref"], None)) if m else (None, None)
+        named.append((path, kind, period))
+    reports = []
+    for path, kind, period in sorted(named, key=lambda n: n[2] is not None):  # reference files first
+        reports.append(_check_one(con, path, kind, period))
+    con.close()
+    return reports
+
+
+def _check_one(con, path: Path, kind: str | None, period: str | None) -> dict:
+    report = {"file": str(path), "kind": kind, "period": period, "status": "ok"}
+    if kind is None:
+        return report | {"status": "rejected", "error_vi": "Tên tệp không theo quy ước (ho_so_YYYY-MM.csv, don_vi.xlsx, …).",
+                         "error_en": "The file name does not follow the contract (ho_so_YYYY-MM.csv, don_vi.xlsx, …)."}
+    try:
+        loaded = load_file(con, InboxFile(path, kind, period), column_mapping(path.parent).get(kind, {}), "check")
+        staged = stage(con, kind, period, enforce=False)
+        stage(con, kind, period)  # the limits a refresh applies: period match, quarantine share
+    except InputError as e:
+        if "staged" not in locals():
+            return report | {"status": "rejected", "error_vi": e.vi, "error_en": e.en}
+        report |= {"status": "held_back", "error_vi": e.vi, "error_en": e.en}
+    read = loaded.rows_loaded
+    rules = Counter((i.rule, i.severity, i.message_vi, i.message_en) for i in staged.issues)
+    report |= {
+        "rows_read": read + loaded.rows_skipped, "rows_accepted": staged.accepted,
+        "rows_quarantined": staged.quarantined, "rows_with_warnings": staged.warnings,
+        "rows_skipped": loaded.rows_skipped, "extra_columns": loaded.extra_columns,
+        "expectations_run": staged.expectations,
+        "rules": [{"rule": rule, "severity": sev, "rows": n, "message_vi": vi, "message_en": en,
+                   "examples": [{"row": i.row, "column": i.column, "value": i.value}
+                                for i in staged.issues if i.rule == rule][:EXAMPLES]}
+                  for (rule, sev, vi, en), n in rules.most_common()],
+    }
+    if report["status"] == "ok" and staged.quarantined:
+        report["status"] = "quarantined"
+    elif report["status"] == "ok" and staged.warnings:
+        report["status"] = "warnings"
+    return report
+
+
+def _published_reference(con) -> None:
+    serving = home().serving_db
+    if not serving.exists():
+        return
+    con.execute(f"ATTACH {quote_path(serving)} AS pub (READ_ONLY)")
+    con.execute("INSERT INTO staging.don_vi BY NAME SELECT * EXCLUDE (final_successor, is_province, ten_cap), "
+                "'published' AS _file, 0 AS _row FROM pub.core.dim_don_vi")
+    con.execute("INSERT INTO staging.danh_muc_tthc BY NAME SELECT * EXCLUDE (is_online_service), "
+                "'published' AS _file, 0 AS _row FROM pub.core.dim_tthc")
+    con.execute("DETACH pub")
+
+
+STATUS = {
+    "ok": ("đạt", "passed"), "warnings": ("đạt, có cảnh báo", "passed with warnings"),
+    "quarantined": ("có dòng bị cách ly", "rows quarantined"), "held_back": ("bị giữ lại", "held back"),
+    "rejected": ("bị từ chối", "rejected"),
+}
+
+
+def render(reports: list[dict]) -> str:
+    """The steward's report: one block per file, Vietnamese first."""
+    out = []
+    for r in reports:
+        vi, en = STATUS[r["status"]]
+        out.append(f"{Path(r['file']).name}: {vi.upper()} / {en}")
+        if "error_vi" in r:
+            out.append(f"  {r['error_vi']}\n  ({r['error_en']})")
+        if "rows_read" in r:
+            out.append(f"  {r['rows_read']} dòng đọc / rows read · {r['rows_accepted']} nhận / accepted · "
+                       f"{r['rows_quarantined']} cách ly / quarantined · {r['rows_with_warnings']} cảnh báo / warnings"
+                       + (f" · {r['rows_skipped']} dòng tổng bỏ qua / totals rows skipped" if r["rows_skipped"] else ""))
+            if r["extra_columns"]:
+                out.append(f"  Cột không thuộc quy ước (bỏ qua) / extra columns (ignored): {', '.join(r['extra_columns'])}")
+            for rule in r["rules"]:
+                where = ", ".join(f"dòng {e['row']}" + (f" «{e['value']}»" if e["value"] is not None else "")
+                                  for e in rule["examples"])
+                mark = "LỖI" if rule["severity"] == "critical" else "cảnh báo"
+                out.append(f"  [{mark}] {rule['rule']} × {rule['rows']}: {rule['message_vi']} ({where})")
+    limit = f"{max_quarantine_share():.0%}"
+    out.append(f"Ngưỡng giữ lại tệp / hold-back share: {limit}")
+    return "\n".join(out)
