@@ -177,3 +177,39 @@ def test_a_file_with_too_many_bad_rows_is_held_back(inbox, monkeypatch):
     monkeypatch.setenv("CCHC_MAX_QUARANTINE_SHARE", "0.10")  # the steward accepts it
     refresh(inbox)
     assert build("SELECT count(*) FROM staging.ho_so") == [(28,)]
+
+
+def test_csv_cut_off_midway(inbox):
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-OK"), dossier("HS-CUT")])
+    path = inbox / "ho_so_2025-10.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("HS-CUT") + 40], encoding="utf-8")  # the transfer stopped inside the last row
+    refresh(inbox)
+    issues = build('SELECT "row", rule FROM meta.quarantine WHERE severity = \'critical\'')
+    assert (3, "required_ngay_cap_nhat") in issues
+    assert build("SELECT ma_ho_so FROM staging.ho_so") == [("HS-OK",)]
+    assert build("SELECT count(*) FROM staging.reconciliation WHERE NOT balanced") == [(0,)]
+
+
+def test_xlsx_header_on_row_6_with_totals(inbox):
+    import xlsxwriter
+
+    from inbox_builder import headers
+
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [])
+    path = inbox / "ho_so_2025-10.xlsx"
+    (inbox / "ho_so_2025-10.csv").unlink()
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    for r, title in enumerate(["UBND TỈNH LẠNG SƠN", "SỞ NỘI VỤ", "", "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ", ""]):
+        ws.write(r, 0, title)
+    ws.write_row(5, 0, headers("ho_so", "vi"))
+    ws.write_row(6, 0, list(dossier("HS-1").values()))
+    ws.write_row(7, 0, list(dossier("HS-2").values()))
+    ws.write_row(8, 0, ["Tổng cộng", 2])
+    wb.close()
+    refresh(inbox)
+    assert build("SELECT _row FROM staging.ho_so ORDER BY 1") == [(7,), (8,)]
+    assert build("SELECT header_row, rows_read, rows_skipped FROM meta.files WHERE kind = 'ho_so'") == [(6, 3, 1)]
