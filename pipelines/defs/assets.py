@@ -125,6 +125,5 @@ refresh_job = dg.define_asset_job(
     "monthly_refresh",
     selection=dg.AssetSelection.assets(raw_reference, raw_exports, staging_reference, staging_exports,
                                        core_model, marts, serving_warehouse),
-    partitions_def=monthly,
     description="Nạp tệp xuất của tháng, dựng kho và xuất bản bản phục vụ / Load the month's exports, build, publish.",
 )
