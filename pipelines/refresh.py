@@ -36,11 +36,10 @@ class RefreshFailed(Exception):
         super().__init__(message)
 
 
-def changed_periods(inbox: Path) -> tuple[list[str], bool]:
+def changed_periods(inbox: Path, files: list) -> tuple[list[str], bool]:
     """Periods whose export files differ from what is published; and whether a reference file
     differs. Compared with the serving copy, not the build: after a failed run the build may
     already hold a file that was never published."""
-    files = scan(inbox)
     if not files:
         raise InputError(
             f"Hộp thư {inbox} không có tệp nào đúng tên theo quy ước (ho_so_YYYY-MM.csv, don_vi.csv, …).",
@@ -99,7 +98,8 @@ def _env(**values: str):
 def _refresh(inbox: Path) -> RefreshOutcome:
     h = home()
     prepare_dagster_home(h)
-    periods, reference_changed = changed_periods(inbox)
+    files = scan(inbox)
+    periods, reference_changed = changed_periods(inbox, files)
     _ensure_not_locked(h.build_db)
     ignored = unmatched(inbox)
     if not periods and not reference_changed and h.serving_db.exists():
@@ -120,7 +120,7 @@ def _refresh(inbox: Path) -> RefreshOutcome:
             "Set CCHC_FIRST_MONTH to load earlier data.",
         )
     if not periods:  # only reference files changed, or nothing published yet: the latest period
-        periods = [max((f.period for f in scan(inbox) if f.period), default=max(valid))]
+        periods = [max((f.period for f in files if f.period), default=max(valid))]
     job = defs().resolve_job_def("monthly_refresh")
     result = job.execute_in_process(
         instance=dg.DagsterInstance.get(),

@@ -99,3 +99,14 @@ def write_month(inbox: Path, period: str, dossiers: list[dict], payments=(), doc
     writer(inbox / f"ho_so_{period}.{fmt}", "ho_so", dossiers, **kw)
     writer(inbox / f"thanh_toan_{period}.{fmt}", "thanh_toan", list(payments), **kw)
     writer(inbox / f"so_hoa_{period}.{fmt}", "so_hoa", list(documents), **kw)
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of `sql` on a warehouse file, opened read-only and closed at once."""
+    from pipelines.db import connect
+
+    con = connect(db, read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from inbox_builder import dossier, write_csv, write_month, write_reference
+from inbox_builder import dossier, query, write_csv, write_month, write_reference
 from pipelines.db import connect
 from pipelines.refresh import RefreshFailed, refresh
 from pipelines.settings import home
@@ -17,11 +17,7 @@ OPEN_IN_OCTOBER = dict(trang_thai="4", ngay_ket_thuc=None, ngay_tra=None, danh_g
 
 
 def serving(sql, params=None):
-    con = connect(home().serving_db, read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+    return query(home().serving_db, sql, params)
 
 
 def digest(path):

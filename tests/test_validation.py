@@ -5,7 +5,7 @@ file's rows reconciled."""
 import dagster as dg
 import pytest
 
-from inbox_builder import dossier, write_csv, write_month, write_reference
+from inbox_builder import dossier, query, write_csv, write_month, write_reference
 from pipelines.db import connect
 from pipelines.defs import assets as asset_defs
 from pipelines.defs.resources import resources_for
@@ -23,11 +23,7 @@ def small_files_may_be_mostly_bad(monkeypatch):
 
 
 def build(sql, params=None):
-    con = connect(home().build_db, read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+    return query(home().build_db, sql, params)
 
 
 def run(inbox, dossiers=(), payments=(), documents=()):

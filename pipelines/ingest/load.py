@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
 
 from pipelines.contract import FILES
-from pipelines.errors import InputError
 from pipelines.db import model_version, run_layer, transaction
+from pipelines.errors import InputError
 from pipelines.ingest.inbox import InboxFile
 from pipelines.ingest.read import file_hash, read_export
 from pipelines.validate.rows import validate_rows
@@ -156,11 +157,8 @@ def _hold_back_if_too_many(kind: str, period: str | None, bad: int, total: int, 
     last good numbers stay published, and say which rules it broke most."""
     if not total or bad / total <= max_quarantine_share():
         return
-    counts: dict[str, int] = {}
-    for i in issues:
-        if i.severity == "critical":
-            counts[i.rule] = counts.get(i.rule, 0) + 1
-    top = ", ".join(f"{rule} ({n})" for rule, n in sorted(counts.items(), key=lambda kv: -kv[1])[:3])
+    counts = Counter(i.rule for i in issues if i.severity == "critical")
+    top = ", ".join(f"{rule} ({n})" for rule, n in counts.most_common(3))
     name = f"{kind}_{period}" if period else kind
     raise InputError(
         f"Tệp bị giữ lại: {bad}/{total} dòng ({bad / total:.1%}) vi phạm quy tắc, vượt ngưỡng "

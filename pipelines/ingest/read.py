@@ -29,7 +29,6 @@ class ReadFile:
 
     path: Path
     kind: str
-    file_hash: str
     file_format: str  # csv | xlsx
     sheet: str | None
     header_row: int
@@ -193,7 +192,7 @@ def _canonical(path, kind, fmt, sheet, header_row, header, body, row_numbers, al
     _reject_mojibake(frame, spec, path)
     frame, skipped = _drop_blank_and_totals(frame, spec.names)
     profile = "mapped" if "mapped" in profiles else "dvcqg" if "dvcqg" in profiles else "vi"
-    return ReadFile(path, kind, file_hash(path), fmt, sheet, header_row, profile, frame, extra, missing, skipped)
+    return ReadFile(path, kind, fmt, sheet, header_row, profile, frame, extra, missing, skipped)
 
 
 # Latin-1 letters and signs that Vietnamese never uses, but that TCVN3 (¸ µ ¶ ¬ å …) and VNI
