@@ -16,6 +16,6 @@ def published() -> bool:
 def query(sql: str, params: list | None = None) -> pd.DataFrame:
     con = connect(home().serving_db, read_only=True)
     try:
-        return con.execute(sql, params or []).df()
+        return con.execute(sql, params or []).to_arrow_table().to_pandas()
     finally:
         con.close()

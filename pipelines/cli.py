@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dossiers", type=int, default=200_000)
     p.add_argument("--seed", type=int, default=2025)
     p.add_argument("--plain", action="store_true", help="chỉ CSV UTF-8 dấu phẩy / plain UTF-8 CSVs only")
+    p.add_argument("--from", dest="first", default=None, metavar="YYYY-MM",
+                   help="tháng đầu (mặc định 2024-01) / first month (default 2024-01)")
 
     p = sub.add_parser("serve", help="Mở bảng điều khiển / serve the dashboards")
     p.add_argument("--port", type=int, default=DASHBOARD_PORT)
@@ -54,7 +56,7 @@ def cmd_sample(args) -> int:
     from sample_data.generator import generate
 
     print(f"Đang sinh dữ liệu mẫu ({args.dossiers:,} hồ sơ) vào {args.out} … / generating the sample …")
-    summary = generate(args.out, dossiers=args.dossiers, seed=args.seed, plain=args.plain)
+    summary = generate(args.out, dossiers=args.dossiers, seed=args.seed, plain=args.plain, first=args.first)
     print(f"Xong / done: {summary}")
     return 0
 
@@ -126,7 +128,7 @@ def cmd_start(args) -> int:
     h = home()
     inbox = h.inbox
     if not inbox.exists() or not any(inbox.iterdir()):
-        cmd_sample(argparse.Namespace(out=inbox, dossiers=200_000, seed=2025, plain=False))
+        cmd_sample(argparse.Namespace(out=inbox, dossiers=200_000, seed=2025, plain=False, first=None))
     code = cmd_refresh(argparse.Namespace(inbox=inbox))
     if code or args.no_serve:
         return code

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import config
 from pipelines.db import connect
 from pipelines.errors import InputError
+from pipelines.history import record_refresh
 from pipelines.ingest.inbox import scan, unmatched
 from pipelines.ingest.read import file_hash
 from pipelines.settings import home, prepare_dagster_home
@@ -98,6 +100,7 @@ def _env(**values: str):
 def _refresh(inbox: Path) -> RefreshOutcome:
     h = home()
     prepare_dagster_home(h)
+    config.load()  # a wrong setting stops the refresh before it starts
     files = scan(inbox)
     periods, reference_changed = changed_periods(inbox, files)
     _ensure_not_locked(h.build_db)
@@ -131,7 +134,8 @@ def _refresh(inbox: Path) -> RefreshOutcome:
     )
     if not result.success:
         message = _failure_message(result)
-        _record_failure(result.run_id, inbox, message)
+        stats = dg.DagsterInstance.get().get_run_stats(result.run_id)
+        _record_failure(result.run_id, inbox, stats.start_time, message)
         raise RefreshFailed(message, result.run_id)
     con = connect(h.serving_db, read_only=True)
     try:
@@ -157,14 +161,13 @@ def _failure_message(result) -> str:
     return "Lần làm mới thất bại / the refresh failed"
 
 
-def _record_failure(run_id: str, inbox: Path, message: str) -> None:
+def _record_failure(run_id: str, inbox: Path, started: float | None, message: str) -> None:
+    """Into the build file only: the published copy must not change when a refresh fails."""
+    started_at = dt.datetime.fromtimestamp(started, dt.timezone.utc) if started else None
     try:
         con = connect(home().build_db)
         try:
-            con.execute(
-                "INSERT OR REPLACE INTO meta.refreshes VALUES (?, ?, NULL, ?, 'failed', 0, 0, ?)",
-                [run_id, str(inbox), dt.datetime.now(dt.timezone.utc), message],
-            )
+            record_refresh(con, run_id, str(inbox), started_at, "failed", message)
         finally:
             con.close()
     except Exception:  # the build file may not even have its schema yet; Dagster keeps the run

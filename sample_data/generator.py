@@ -27,8 +27,8 @@ EPOCH = dt.date(2023, 1, 1)
 CAL_DAYS = 365 * 6
 
 
-def months() -> list[tuple[int, int]]:
-    out, (y, m) = [], FIRST
+def months(first: tuple[int, int] = FIRST) -> list[tuple[int, int]]:
+    out, (y, m) = [], first
     while (y, m) <= LAST:
         out.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
@@ -87,7 +87,10 @@ def _seconds(d: dt.date) -> int:
     return (d - EPOCH).days * DAY
 
 
-def generate(out: Path, dossiers: int = 200_000, seed: int = 2025, plain: bool = False) -> dict:
+def generate(out: Path, dossiers: int = 200_000, seed: int = 2025, plain: bool = False,
+             first: str | None = None) -> dict:
+    """Writes the reference files and every month's exports from `first` (YYYY-MM, default
+    2024-01) to 2026-10 into `out`; starting at 2026-10 puts all dossiers in one month."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -97,7 +100,7 @@ def generate(out: Path, dossiers: int = 200_000, seed: int = 2025, plain: bool =
     _write_reference(out, all_units, procs, plain)
 
     profile = _unit_profiles(all_units, rng)
-    month_list = months()
+    month_list = months(tuple(int(x) for x in first.split("-")) if first else FIRST)
     growth = np.linspace(0.85, 1.2, len(month_list)) * np.array([0.75 if m == 2 else 1.0 for _, m in month_list])
     per_month = np.floor(dossiers * growth / growth.sum()).astype(int)
     per_month[-1] += dossiers - per_month.sum()

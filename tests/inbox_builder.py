@@ -110,3 +110,12 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def set_max_quarantine_share(share: float) -> None:
+    """What a steward writes in $CCHC_HOME/config.toml to change the hold-back share."""
+    from pipelines.config import config_path
+
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"[validation]\nmax_quarantine_share = {share}\n", encoding="utf-8")

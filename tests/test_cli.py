@@ -1,5 +1,7 @@
 """The steward's command line: what it prints on success, and a clear message (no traceback) on bad input."""
 
+import pytest
+
 from inbox_builder import dossier, write_month, write_reference
 from pipelines.cli import main
 
@@ -71,9 +73,41 @@ def test_check_reports_without_loading(inbox, capsys):
     assert main(["check", "--json", str(inbox / "ho_so_2025-10.csv"), str(inbox / "don_vi.csv")]) == 0
     report = {r["kind"]: r for r in json.loads(capsys.readouterr().out)}
     assert report["ho_so"]["rows_read"] == 41 and report["ho_so"]["rows_quarantined"] == 1
+    assert report["ho_so"]["rows_accepted"] == 40 and report["ho_so"]["expectations_failed"] == 1
     assert report["ho_so"]["rules"][0]["examples"] == [{"row": 42, "column": "kenh", "value": "9"}]
     from pipelines.settings import home
     assert not home().build_db.exists() and not home().serving_db.exists()  # nothing was loaded
+
+
+def test_check_says_which_file_would_be_held_back(inbox, capsys):
+    import json
+
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-A"), dossier("HS-B", kenh="9")])
+    assert main(["check", "--json", str(inbox / "don_vi.csv"), str(inbox / "ho_so_2025-10.csv")]) == 1
+    report = {r["kind"]: r for r in json.loads(capsys.readouterr().out)}["ho_so"]
+    assert report["status"] == "held_back" and report["error_vi"].startswith("Tệp bị giữ lại: 1/2 dòng (50.0%)")
+    assert (report["rows_accepted"], report["rows_quarantined"]) == (0, 1)
+    assert report["rules"][0]["examples"] == [{"row": 3, "column": "kenh", "value": "9"}]
+
+
+@pytest.mark.parametrize("command", ["check", "refresh"])
+@pytest.mark.parametrize("text, said", [
+    ('[validation]\nmax_quarantine_share = "5%"\n', "mục không hợp lệ: [validation] max_quarantine_share = '5%'"),
+    ("[validation]\nmax_quarantine_share = 5\n", "[validation] max_quarantine_share phải nằm trong khoảng 0 … 1"),
+    ("[validation]\nmax_share = 0.1\n", "mục không hợp lệ: [validation] max_share = 0.1"),
+    ("[validation\n", "Tệp cấu hình không đọc được"),
+])
+def test_a_wrong_setting_is_named(inbox, capsys, command, text, said):
+    from pipelines.config import config_path
+
+    write_reference(inbox)
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(text, encoding="utf-8")
+    args = ["check", str(inbox / "don_vi.csv")] if command == "check" else ["refresh", "--inbox", str(inbox)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
 
 
 def test_check_says_which_files_would_be_refused(inbox, capsys):

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from inbox_builder import dossier, query, write_csv, write_month, write_reference
+from inbox_builder import dossier, query, set_max_quarantine_share, write_csv, write_month, write_reference
 from pipelines.db import connect
 from pipelines.refresh import RefreshFailed, refresh
 from pipelines.settings import home
@@ -51,8 +51,8 @@ def test_latest_version_of_a_dossier_wins(two_months):
     assert serving("SELECT trang_thai, versions, _period FROM core.fct_ho_so WHERE ma_ho_so = 'HS-1'") == [(10, 2, "2025-11")]
 
 
-def test_within_a_period_the_later_update_wins(inbox, monkeypatch):
-    monkeypatch.setenv("CCHC_MAX_QUARANTINE_SHARE", "1")  # the superseded row is 1 of 2
+def test_within_a_period_the_later_update_wins(inbox):
+    set_max_quarantine_share(1)  # the superseded row is 1 of 2
     write_reference(inbox)
     write_month(inbox, "2025-10", [dossier("HS-1", trang_thai="10", ngay_cap_nhat="21/10/2025 10:00:00"),
                                    dossier("HS-1", **OPEN_IN_OCTOBER | {"ngay_cap_nhat": "15/10/2025 10:00:00"})])

@@ -5,21 +5,23 @@ file's rows reconciled."""
 import dagster as dg
 import pytest
 
-from inbox_builder import dossier, query, write_csv, write_month, write_reference
+from inbox_builder import dossier, query, set_max_quarantine_share, write_csv, write_month, write_reference
+from pipelines.contract import FILES
 from pipelines.db import connect
 from pipelines.defs import assets as asset_defs
 from pipelines.defs.resources import resources_for
 from pipelines.refresh import refresh
 from pipelines.settings import home
+from pipelines.validate.rows import suite_spec
 
 PAYMENT = ("GD-1", "HS-OK", "1.250.000", "truc_tuyen", "dvcqg", "thanh_cong", "02/10/2025 10:00:00")
 DOCUMENT = ("HS-OK", "G1", "thanh_phan", "1", "0", "1", "0", "01/10/2025 09:30:00")
 
 
 @pytest.fixture(autouse=True)
-def small_files_may_be_mostly_bad(monkeypatch):
+def small_files_may_be_mostly_bad():
     """These files have one or two rows: a bad row is far above the 5% hold-back share."""
-    monkeypatch.setenv("CCHC_MAX_QUARANTINE_SHARE", "1")
+    set_max_quarantine_share(1)
 
 
 def build(sql, params=None):
@@ -154,12 +156,12 @@ def test_a_file_whose_contents_contradict_its_name_is_rejected(inbox):
     assert hashlib.sha256(home().serving_db.read_bytes()).hexdigest() == published
 
 
-def test_a_file_with_too_many_bad_rows_is_held_back(inbox, monkeypatch):
+def test_a_file_with_too_many_bad_rows_is_held_back(inbox):
     import hashlib
 
     from pipelines.refresh import RefreshFailed
 
-    monkeypatch.setenv("CCHC_MAX_QUARANTINE_SHARE", "0.05")  # the default
+    (home().root / "config.toml").unlink()  # the default, 5%
     write_reference(inbox)
     write_month(inbox, "2025-10", [dossier(f"HS-{i}") for i in range(30)])
     refresh(inbox)
@@ -170,7 +172,7 @@ def test_a_file_with_too_many_bad_rows_is_held_back(inbox, monkeypatch):
         refresh(inbox)
     assert "Tệp bị giữ lại: 2/30 dòng (6.7%)" in str(err.value) and "allowed_kenh (2)" in str(err.value)
     assert hashlib.sha256(home().serving_db.read_bytes()).hexdigest() == published
-    monkeypatch.setenv("CCHC_MAX_QUARANTINE_SHARE", "0.10")  # the steward accepts it
+    set_max_quarantine_share(0.10)  # the steward accepts it
     refresh(inbox)
     assert build("SELECT count(*) FROM staging.ho_so") == [(28,)]
 
@@ -209,3 +211,48 @@ def test_xlsx_header_on_row_6_with_totals(inbox):
     refresh(inbox)
     assert build("SELECT _row FROM staging.ho_so ORDER BY 1") == [(7,), (8,)]
     assert build("SELECT header_row, rows_read, rows_skipped FROM meta.files WHERE kind = 'ho_so'") == [(6, 3, 1)]
+
+
+def test_a_copy_of_a_loaded_file_under_another_month_is_rejected(inbox):
+    import hashlib
+    import shutil
+
+    from pipelines.refresh import RefreshFailed
+
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-OK")])
+    refresh(inbox)
+    published = hashlib.sha256(home().serving_db.read_bytes()).hexdigest()
+    shutil.copy(inbox / "ho_so_2025-10.csv", inbox / "ho_so_2025-11.csv")  # copied instead of exported
+    with pytest.raises(RefreshFailed) as err:
+        refresh(inbox)
+    assert "ho_so_2025-11.csv" in str(err.value) and "trùng hoàn toàn với tệp đã nạp ho_so_2025-10.csv" in str(err.value)
+    assert hashlib.sha256(home().serving_db.read_bytes()).hexdigest() == published
+
+
+def test_every_refresh_leaves_a_data_quality_record(inbox):
+    from pipelines.refresh import RefreshFailed
+
+    run(inbox, dossiers=[dossier("HS-B", kenh="5"), dossier("HS-C", ngay_hen_tra=None)])
+    con = connect(home().serving_db, read_only=True)
+    (refresh_id, status, files_loaded, files_validated, rows, accepted, quarantined, warned, run_, failed,
+     seconds) = con.execute(
+        "SELECT refresh_id, status, files_loaded, files_validated, rows_validated, rows_accepted, rows_quarantined, "
+        "rows_with_warnings, expectations_run, expectations_failed, epoch(finished_at - started_at) FROM meta.refreshes"
+    ).fetchone()
+    assert (status, files_loaded, files_validated) == ("succeeded", 5, 5)  # 2 reference files + 3 of the month
+    assert (rows, accepted, quarantined, warned) == (3 + 1 + 1 + 6 + 2, 2 + 1 + 1 + 6 + 2, 1, 1)  # + 6 units, 2 procedures
+    assert failed == 2 and run_ == sum(len(suite_spec(k)["expectations"]) for k in FILES)
+    assert 0 < seconds < 600
+    ho_so = con.execute("SELECT rows_validated, rows_accepted, rows_quarantined, expectations_failed, rules, outcome "
+                        "FROM meta.validations WHERE refresh_id = ? AND kind = 'ho_so'", [refresh_id]).fetchone()
+    assert ho_so == (3, 2, 1, 2, [{"rule": "allowed_kenh", "severity": "critical", "rows": 1},
+                                  {"rule": "due_date_present", "severity": "warning", "rows": 1}], "staged")
+    con.close()
+    write_csv(inbox / "ho_so_2025-10.csv", "ho_so", [dossier("HS-OK"), dossier("HS-B", kenh="5")])
+    set_max_quarantine_share(0.2)  # 1 of 2 rows is above it: held back
+    with pytest.raises(RefreshFailed):
+        refresh(inbox)
+    held = build("SELECT r.status, v.outcome, v.rows_validated, v.rows_accepted, v.rows_quarantined, v.message LIKE 'Tệp bị giữ lại%' "
+                 "FROM meta.refreshes r JOIN meta.validations v USING (refresh_id) WHERE r.status = 'failed' AND v.kind = 'ho_so'")
+    assert held == [("failed", "held_back", 2, None, 1, True)]

@@ -9,6 +9,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.partitions import monthly
 from pipelines.defs.resources import CchcHome, build_connection
+from pipelines.history import record_refresh
 from pipelines.ingest import inbox as inbox_files
 from pipelines.ingest.load import MONTHLY_KINDS, REFERENCE_KINDS, load_file, prepare, stage
 from pipelines.model.build import build_core, build_marts
@@ -54,27 +55,29 @@ def raw_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc:
     return _load(context, duckdb, cchc, MONTHLY_KINDS, list(context.partition_keys))
 
 
-def _stage(duckdb: DuckDBResource, kinds: list[str], periods: list[str | None]) -> dg.MaterializeResult:
+def _stage(context, duckdb: DuckDBResource, kinds: list[str], periods: list[str | None]) -> dg.MaterializeResult:
     with build_connection(duckdb) as con:
-        results = [stage(con, k, p) for k in kinds for p in periods]
+        results = [stage(con, k, p, context.run.run_id) for k in kinds for p in periods]
     return dg.MaterializeResult(metadata={
         "rows_accepted": sum(r.accepted for r in results),
         "rows_quarantined": sum(r.quarantined for r in results),
         "rows_with_warnings": sum(r.warnings for r in results),
+        "expectations_run": sum(r.validation.expectations for r in results),
+        "expectations_failed": sum(r.validation.failed for r in results),
     })
 
 
 @dg.asset(group_name="staging", kinds={"duckdb"}, deps=[raw_reference])
-def staging_reference(duckdb: DuckDBResource) -> dg.MaterializeResult:
+def staging_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Typed reference rows (warehouse/staging/40_*, 50_*)."""
-    return _stage(duckdb, REFERENCE_KINDS, [None])
+    return _stage(context, duckdb, REFERENCE_KINDS, [None])
 
 
 @dg.asset(group_name="staging", kinds={"duckdb"}, deps=[raw_exports, staging_reference], partitions_def=monthly,
           backfill_policy=single_run)
 def staging_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Typed export rows of the month (warehouse/staging/10_* to 30_*)."""
-    return _stage(duckdb, MONTHLY_KINDS, list(context.partition_keys))
+    return _stage(context, duckdb, MONTHLY_KINDS, list(context.partition_keys))
 
 
 @dg.asset(group_name="core", kinds={"duckdb"}, deps=[staging_reference, staging_exports])
@@ -112,11 +115,7 @@ def serving_warehouse(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
     stats = context.instance.get_run_stats(context.run.run_id)
     started = dt.datetime.fromtimestamp(stats.start_time or dt.datetime.now().timestamp(), dt.timezone.utc)
     with build_connection(duckdb) as con:
-        con.execute(
-            "INSERT OR REPLACE INTO meta.refreshes SELECT ?, ?, ?, now(), 'succeeded', "
-            "count(*) FILTER (refresh_id = ?), count(*) FILTER (refresh_id <> ?), NULL FROM meta.files",
-            [context.run.run_id, cchc.inbox, started, context.run.run_id, context.run.run_id],
-        )
+        record_refresh(con, context.run.run_id, cchc.inbox, started, "succeeded")
         counts = publish(con, cchc.serving_db)
     return dg.MaterializeResult(metadata={"path": str(cchc.serving_db), "dossiers": counts.get("core.fct_ho_so", 0)})
 

@@ -7,19 +7,20 @@ hash) is skipped, so loading the same inbox twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
 
+from pipelines.config import max_quarantine_share
 from pipelines.contract import FILES
 from pipelines.db import model_version, run_layer, transaction
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import InboxFile
 from pipelines.ingest.read import file_hash, read_export
-from pipelines.validate.rows import validate_rows
+from pipelines.validate.rows import Validation, validate_rows
 
 LINEAGE = {
     "_period": "VARCHAR",
@@ -75,6 +76,8 @@ def load_file(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, s
         return FileResult(f.kind, f.period, f.path.name, "unchanged")
 
     rf = read_export(f.path, f.kind, mapping)
+    if rf.frame.height:  # header-only files of quiet months are alike, and rightly so
+        _refuse_duplicate(con, f, digest)
     now = dt.datetime.now(dt.timezone.utc)
     incoming = rf.frame.with_columns(
         pl.lit(f.period, pl.String).alias("_period"),
@@ -105,18 +108,25 @@ def load_file(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, s
                       rf.extra_columns)
 
 
-def stage(con: duckdb.DuckDBPyConnection, kind: str, period: str | None, enforce: bool = True) -> StageResult:
-    """Validate one file's typed rows against its suite and move the rows that break no critical
-    rule into staging; every broken rule goes to meta.quarantine. One transaction."""
-    if enforce:
-        _check_file_period(con, kind, period)
-    frame = con.execute(_check_query(kind), [period]).df()
-    issues, expectations = validate_rows(kind, frame, _parameters(con))
-    bad_rows = sorted({i.row for i in issues if i.severity == "critical"})
-    if enforce:
-        _hold_back_if_too_many(kind, period, len(bad_rows), len(frame), issues)
-    quarantined = pl.DataFrame({"_row": bad_rows}, schema={"_row": pl.Int32}).to_arrow()
-    found = pl.DataFrame([i.__dict__ for i in issues], schema={
+def stage(con: duckdb.DuckDBPyConnection, kind: str, period: str | None, refresh_id: str) -> StageResult:
+    """Validate one file's rows, enforce the file-level limits, and accept the rows that break no
+    critical rule. Recorded in meta.validations either way."""
+    started = time.perf_counter()
+    validation = validate_rows(con, kind, period)
+    try:
+        enforce_limits(con, kind, period, validation)
+    except InputError as e:
+        _record(con, kind, period, refresh_id, validation, None, "held_back", e.vi, started)
+        raise
+    return accept(con, kind, period, refresh_id, validation, started)
+
+
+def accept(con: duckdb.DuckDBPyConnection, kind: str, period: str | None, refresh_id: str, validation: Validation,
+           started: float) -> StageResult:
+    """Move the file's rows that break no critical rule into staging and every broken rule into
+    meta.quarantine, in one transaction."""
+    quarantined = pl.DataFrame({"_row": validation.bad_rows}, schema={"_row": pl.Int32}).to_arrow()
+    found = pl.DataFrame([i.__dict__ for i in validation.issues], schema={
         "row": pl.Int32, "column": pl.String, "value": pl.String, "rule": pl.String, "severity": pl.String,
         "message_vi": pl.String, "message_en": pl.String}).to_arrow()
     with transaction(con):
@@ -135,38 +145,70 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, period: str | None, enforce
         )
         accepted = con.execute(
             f"SELECT count(*) FROM staging.{kind} WHERE _period IS NOT DISTINCT FROM ?", [period]).fetchone()[0]
-    return StageResult(accepted, len(quarantined), sum(i.severity == "warning" for i in issues), expectations, issues)
+        _record(con, kind, period, refresh_id, validation, accepted, "staged", None, started)
+    return StageResult(accepted, validation)
 
 
 @dataclass
 class StageResult:
     accepted: int
-    quarantined: int  # rows kept out of staging
-    warnings: int  # rule breaks on rows that were loaded
-    expectations: int
-    issues: list = field(default_factory=list)
+    validation: Validation
+
+    @property
+    def quarantined(self) -> int:
+        """Rows kept out of staging."""
+        return len(self.validation.bad_rows)
+
+    @property
+    def warnings(self) -> int:
+        """Rows loaded with a warning."""
+        return self.validation.warning_rows
 
 
-def max_quarantine_share() -> float:
-    """Above this share of quarantined rows a file is held back (CCHC_MAX_QUARANTINE_SHARE, default 5%)."""
-    return float(os.environ.get("CCHC_MAX_QUARANTINE_SHARE", "0.05"))
-
-
-def _hold_back_if_too_many(kind: str, period: str | None, bad: int, total: int, issues: list) -> None:
-    """A file this broken is more likely a wrong export than a few bad rows: refuse it whole, so the
-    last good numbers stay published, and say which rules it broke most."""
-    if not total or bad / total <= max_quarantine_share():
+def enforce_limits(con: duckdb.DuckDBPyConnection, kind: str, period: str | None, validation: Validation) -> None:
+    """Refuse a file whose contents belong to another period, or that is too broken to be a few
+    bad rows (more likely a wrong export): the last good numbers then stay published."""
+    _check_file_period(con, kind, period)
+    bad, total, limit = len(validation.bad_rows), validation.rows, max_quarantine_share()
+    if not total or bad / total <= limit:
         return
-    counts = Counter(i.rule for i in issues if i.severity == "critical")
+    counts = Counter(i.rule for i in validation.issues if i.severity == "critical")
     top = ", ".join(f"{rule} ({n})" for rule, n in counts.most_common(3))
-    name = f"{kind}_{period}" if period else kind
     raise InputError(
         f"Tệp bị giữ lại: {bad}/{total} dòng ({bad / total:.1%}) vi phạm quy tắc, vượt ngưỡng "
-        f"{max_quarantine_share():.0%}. Lỗi nhiều nhất: {top}. Số liệu đã xuất bản trước đó được giữ nguyên.",
+        f"{limit:.0%}. Lỗi nhiều nhất: {top}. Số liệu đã xuất bản trước đó được giữ nguyên.",
         f"File held back: {bad}/{total} rows ({bad / total:.1%}) break rules, above the "
-        f"{max_quarantine_share():.0%} limit. Most frequent: {top}. The last published numbers stay.",
-        name,
+        f"{limit:.0%} limit. Most frequent: {top}. The last published numbers stay.",
+        f"{kind}_{period}" if period else kind,
     )
+
+
+def _record(con, kind: str, period: str | None, refresh_id: str, v: Validation, accepted: int | None,
+            outcome: str, message: str | None, started: float) -> None:
+    """One row of the data-quality history: what this refresh found in this file."""
+    rules = Counter((i.rule, i.severity) for i in v.issues)
+    con.execute(
+        "INSERT INTO meta.validations BY NAME SELECT ? AS refresh_id, ? AS kind, ? AS period, file_name, file_hash, "
+        "? AS rows_validated, ? AS rows_accepted, ? AS rows_quarantined, ? AS rows_with_warnings, "
+        "? AS expectations_run, ? AS expectations_failed, ? AS rules, ? AS outcome, ? AS message, "
+        "? AS seconds, now() AS validated_at FROM meta.files WHERE kind = ? AND period IS NOT DISTINCT FROM ?",
+        [refresh_id, kind, period, v.rows, accepted, len(v.bad_rows), v.warning_rows,
+         v.expectations, v.failed, [{"rule": r, "severity": s, "rows": n} for (r, s), n in rules.most_common()],
+         outcome, message, round(time.perf_counter() - started, 3), kind, period],
+    )
+
+
+def _refuse_duplicate(con: duckdb.DuckDBPyConnection, f: InboxFile, digest: str) -> None:
+    """The same bytes under another name are a copy, not another month's export."""
+    twin = con.execute("SELECT file_name FROM meta.files WHERE file_hash = ? AND NOT (kind = ? AND period IS NOT "
+                       "DISTINCT FROM ?)", [digest, f.kind, f.period]).fetchone()
+    if twin:
+        raise InputError(
+            f"Tệp trùng hoàn toàn với tệp đã nạp {twin[0]}: có lẽ đã chép nhầm. Hãy xuất lại đúng kỳ hoặc bỏ tệp này.",
+            f"The file is an exact copy of {twin[0]}, already loaded: probably copied by mistake. "
+            "Export the right period again or remove this file.",
+            f.path.name,
+        )
 
 
 def _check_file_period(con: duckdb.DuckDBPyConnection, kind: str, period: str | None) -> None:
@@ -183,21 +225,3 @@ def _check_file_period(con: duckdb.DuckDBPyConnection, kind: str, period: str | 
             "Check the export's period or rename the file.",
             found[0],
         )
-
-
-def _check_query(kind: str) -> str:
-    """Typed rows, their text as written (<column>__raw) and derived columns, for one period."""
-    raw = ", ".join(f"r.{c} AS {c}__raw" for c in FILES[kind].names)
-    derived = " LEFT JOIN staging.ho_so_derived d USING (_file, _row)" if kind == "ho_so" else ""
-    extra = ", d._unit_valid, d._latest_in_file" if kind == "ho_so" else ""
-    return (f"SELECT p.*, {raw}{extra} FROM staging.{kind}_parsed p "
-            f"JOIN raw.{kind} r USING (_file, _row){derived} WHERE p._period IS NOT DISTINCT FROM ?")
-
-
-def _parameters(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
-    """Code lists the suites check against: the units and procedures of the reference files."""
-    return {
-        "units": [c for (c,) in con.execute("SELECT DISTINCT ma_don_vi FROM staging.don_vi WHERE ma_don_vi IS NOT NULL").fetchall()],
-        "procedures": [c for (c,) in con.execute(
-            "SELECT DISTINCT ma_tthc FROM staging.danh_muc_tthc WHERE ma_tthc IS NOT NULL").fetchall()],
-    }

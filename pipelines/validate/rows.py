@@ -1,8 +1,12 @@
-"""Row-level validation with GX Core on a pandas frame of one file's rows.
+"""Row-level validation of one file's rows with GX Core, on a pandas frame built in DuckDB.
 
-The frame holds every typed column, the text as written (`<column>__raw`) and derived columns
-(`_unit_valid`); the suites in expectations/ say which rows break which rule. GX on DuckDB
-through SQLAlchemy is broken (see shared/notes/stack.md), and a file is the natural batch.
+The frame holds only the columns the file's suite names: typed columns (`kenh`), whether a cell
+was filled in at all (`kenh__written`: true or NULL), the text that did not parse
+(`kenh__unparsed`) and derived columns from warehouse/checks (`_unit_valid`). Keeping it narrow
+and its text categorical is what makes a million rows take seconds: GX copies the frame for
+every expectation that filters rows. GX on DuckDB through SQLAlchemy is broken (see
+shared/notes/stack.md), and a file is the natural batch. The text as written, for the steward,
+is looked up in the raw table for the rows that broke a rule.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ import functools
 import json
 from dataclasses import dataclass
 
-import pandas as pd
+import duckdb
+import polars as pl
 
+from pipelines.contract import FILES
 from pipelines.settings import PROJECT_ROOT
 
 EXPECTATIONS = PROJECT_ROOT / "expectations"
@@ -31,49 +37,134 @@ class Issue:
     message_en: str
 
 
+@dataclass
+class Validation:
+    rows: int
+    expectations: int  # run on this file
+    failed: int  # expectations with at least one row breaking them
+    issues: list[Issue]
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({i.row for i in self.issues if i.severity == "critical"})
+
+    @property
+    def warning_rows(self) -> int:
+        return len({i.row for i in self.issues if i.severity == "warning"})
+
+
 def suite_spec(kind: str) -> dict:
     return json.loads((EXPECTATIONS / f"{kind}.json").read_text(encoding="utf-8"))
 
 
-@functools.cache
-def _batch_definition():
-    import great_expectations as gx  # ~2 s to import: only when validating
-
-    ctx = gx.get_context(mode="ephemeral")
-    ctx.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
-    return ctx.data_sources.add_pandas("exports").add_dataframe_asset("rows").add_batch_definition_whole_dataframe("file")
-
-
-def validate_rows(kind: str, frame: pd.DataFrame, parameters: dict[str, list]) -> tuple[list[Issue], int]:
-    """Returns the issues found and the number of expectations run. An expectation that needs a
-    parameter nobody supplied (e.g. the unit list before don_vi is loaded) is not run."""
-    import great_expectations as gx
-
-    spec = suite_spec(kind)
+def validate_rows(con: duckdb.DuckDBPyConnection, kind: str, period: str | None) -> Validation:
+    """Runs the kind's suite on the rows of the file loaded for `period`. An expectation that
+    needs a code list nobody supplied (the units before don_vi is loaded) is not run."""
+    spec, parameters = suite_spec(kind), code_lists(con)
     runnable = [e for e in spec["expectations"] if all(
         parameters.get(v["$PARAMETER"]) for v in e["kwargs"].values() if isinstance(v, dict) and "$PARAMETER" in v)]
+    frame = con.execute(frame_query(kind, suite_columns(runnable)), {"period": period}).to_arrow_table().to_pandas(
+        strings_to_categorical=True)  # GX copies the frame per expectation: codes copy fast
     if frame.empty:
-        return [], len(runnable)
-    suite = gx.ExpectationSuite(name=kind, expectations=runnable)
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(suite, result_format=RESULT_FORMAT, expectation_parameters=parameters)
-    raw = frame.set_index("_row")
-    issues: list[Issue] = []
+        return Validation(0, len(runnable), 0, [])
+    result = _validation_definition(kind, runnable).run(
+        batch_parameters={"dataframe": frame}, expectation_parameters=parameters, result_format=RESULT_FORMAT)
+    hits: list[tuple[int, str, object]] = []
+    failed = 0
     for r in result.results:
         if r.exception_info and r.exception_info.get("raised_exception"):
             raise RuntimeError(f"expectation {r.expectation_config.type} failed to run: {r.exception_info}")
         if r.success:
             continue
+        failed += 1
         cfg = r.expectation_config
-        kwargs = cfg.kwargs
-        # the column a steward should look at: a derived column points back to its source
-        column = cfg.meta.get("report_column") or kwargs.get("column") or kwargs.get("column_A") \
-            or ", ".join(kwargs.get("column_list", []))
-        column = column.removesuffix("__raw")
-        source = f"{column}__raw" if f"{column}__raw" in raw.columns else None
-        for hit in r.result.get("unexpected_index_list") or []:
-            row = int(hit["_row"])
-            value = raw.at[row, source] if source else None
-            issues.append(Issue(row, column, None if pd.isna(value) else str(value), cfg.meta["rule"],
-                                cfg.severity.value, cfg.meta["vi"], cfg.meta["en"]))
-    return issues, len(runnable)
+        column = cfg.meta.get("report_column") or _first_column(cfg.kwargs)
+        column = column.split("__")[0]  # kenh__written, kenh__unparsed → kenh
+        hits += [(int(h["_row"]), column, cfg) for h in r.result.get("unexpected_index_list") or []]
+    written = _as_written(con, kind, period, [(row, column) for row, column, _ in hits])
+    issues = [Issue(row, column, value, cfg.meta["rule"], cfg.severity.value, cfg.meta["vi"], cfg.meta["en"])
+              for (row, column, cfg), value in zip(hits, written)]
+    return Validation(len(frame), len(runnable), failed, issues)
+
+
+def suite_columns(expectations: list[dict]) -> set[str]:
+    """Every column an expectation or its row condition names."""
+    names: set[str] = set()
+
+    def condition(c: dict) -> None:
+        if "column" in c:
+            names.add(c["column"]["name"])
+        for inner in c.get("conditions", []):
+            condition(inner)
+
+    for e in expectations:
+        kw = e["kwargs"]
+        names.update(kw[k] for k in ("column", "column_A", "column_B") if k in kw)
+        names.update(kw.get("column_list", []))
+        if isinstance(kw.get("row_condition"), dict):
+            condition(kw["row_condition"])
+    return names
+
+
+def frame_query(kind: str, columns: set[str]) -> str:
+    """SQL for the frame of one period: `_row` and the named columns, each from its source."""
+
+    def source(name: str) -> str:
+        base, _, suffix = name.partition("__")
+        if suffix == "written":  # only its nullness is checked: true or NULL keeps the frame light
+            return f"(r.{base} IS NOT NULL OR NULL)"
+        if suffix == "unparsed":
+            return f"CASE WHEN p.{base} IS NULL THEN r.{base} END"
+        return f"d.{name}" if name.startswith("_") else f"p.{name}"
+
+    select = ", ".join(f"{source(c)} AS {c}" for c in sorted(columns))
+    derived = any(c.startswith("_") for c in columns)
+    one_file = "_period IS NOT DISTINCT FROM $period"  # stated per source so that it prunes each scan
+    return (f"SELECT p._row, {select} FROM staging.{kind}_parsed p JOIN raw.{kind} r USING (_file, _row)"
+            + (f" JOIN staging.{kind}_derived d USING (_file, _row)" if derived else "")
+            + f" WHERE p.{one_file} AND r.{one_file}" + (f" AND d.{one_file}" if derived else ""))
+
+
+def code_lists(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+    """The lists suites check codes against: units and procedures of the loaded reference files."""
+    return {
+        "units": [c for (c,) in con.execute(
+            "SELECT DISTINCT ma_don_vi FROM staging.don_vi WHERE ma_don_vi IS NOT NULL").fetchall()],
+        "procedures": [c for (c,) in con.execute(
+            "SELECT DISTINCT ma_tthc FROM staging.danh_muc_tthc WHERE ma_tthc IS NOT NULL").fetchall()],
+    }
+
+
+def _first_column(kwargs: dict) -> str:
+    return kwargs.get("column") or kwargs.get("column_A") or ", ".join(kwargs.get("column_list", []))
+
+
+def _as_written(con: duckdb.DuckDBPyConnection, kind: str, period: str | None, cells: list[tuple[int, str]]) -> list:
+    """The text as written in each (row, column) that broke a rule, in order."""
+    if not cells:
+        return []
+    wanted = pl.DataFrame(cells, schema={"row": pl.Int32, "column": pl.String}, orient="row").with_row_index("i").to_arrow()
+    pick = " ".join(f"WHEN '{c}' THEN r.{c}" for c in FILES[kind].names)
+    return [v for (v,) in con.execute(
+        f"SELECT CASE w.column {pick} END FROM wanted w LEFT JOIN raw.{kind} r "
+        "ON r._row = w.row AND r._period IS NOT DISTINCT FROM ? ORDER BY w.i", [period]).fetchall()]
+
+
+@functools.cache
+def _workspace():
+    """GX's ephemeral context and the batch definition every file goes through."""
+    import great_expectations as gx  # ~2 s to import: only when validating
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
+    return ctx, ctx.data_sources.add_pandas("exports").add_dataframe_asset("rows").add_batch_definition_whole_dataframe("file")
+
+
+def _validation_definition(kind: str, expectations: list[dict]):
+    """One batch per file: GX fingerprints the whole frame for each batch it makes, so validate
+    through a ValidationDefinition (one batch) rather than get_batch + validate (two)."""
+    import great_expectations as gx
+
+    ctx, batch_definition = _workspace()
+    suite = ctx.suites.add_or_update(gx.ExpectationSuite(name=kind, expectations=expectations))
+    return ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=kind, data=batch_definition, suite=suite))

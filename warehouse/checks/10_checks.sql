@@ -4,9 +4,9 @@
 -- _latest_in_file: a dossier repeated within one file keeps its row with the latest
 --   ngay_cap_nhat (exports.md's tie rule), the last such row on a tie; the others are quarantined.
 CREATE OR REPLACE VIEW staging.ho_so_derived AS
-SELECT p._file, p._row,
+SELECT p._period, p._file, p._row,
     CAST(p.ngay_tiep_nhan AS DATE) BETWEEN u.hieu_luc_tu AND coalesce(u.hieu_luc_den, DATE '9999-12-31') AS _unit_valid,
-    row_number() OVER (PARTITION BY p._file, p.ma_ho_so ORDER BY p.ngay_cap_nhat DESC NULLS LAST, p._row DESC) = 1
+    row_number() OVER (PARTITION BY p._period, p.ma_ho_so ORDER BY p.ngay_cap_nhat DESC NULLS LAST, p._row DESC) = 1
         OR p.ma_ho_so IS NULL AS _latest_in_file
 FROM staging.ho_so_parsed p
 LEFT JOIN staging.don_vi u USING (ma_don_vi);

@@ -34,15 +34,44 @@ CREATE TABLE IF NOT EXISTS meta.skipped_rows (
     reason VARCHAR, content VARCHAR, refresh_id VARCHAR
 );
 
+-- One row per refresh (a Dagster run): its outcome and the data quality it found, summed over
+-- meta.validations. Duration = finished_at - started_at.
 CREATE TABLE IF NOT EXISTS meta.refreshes (
     refresh_id VARCHAR PRIMARY KEY,
     inbox VARCHAR,
     started_at TIMESTAMPTZ,
     finished_at TIMESTAMPTZ,
-    status VARCHAR,               -- running | succeeded | failed
+    status VARCHAR,               -- succeeded | failed
     files_loaded INTEGER,
     files_unchanged INTEGER,
+    files_validated INTEGER,
+    rows_validated BIGINT,
+    rows_accepted BIGINT,
+    rows_quarantined BIGINT,
+    rows_with_warnings BIGINT,
+    expectations_run INTEGER,
+    expectations_failed INTEGER,
     message VARCHAR
+);
+
+-- The data-quality history: one row per file each refresh validated, kept across refreshes.
+CREATE TABLE IF NOT EXISTS meta.validations (
+    refresh_id VARCHAR,
+    kind VARCHAR,
+    period VARCHAR,
+    file_name VARCHAR,
+    file_hash VARCHAR,
+    rows_validated BIGINT,        -- rows read, less totals rows
+    rows_accepted BIGINT,         -- NULL when the file was held back
+    rows_quarantined BIGINT,
+    rows_with_warnings BIGINT,
+    expectations_run INTEGER,
+    expectations_failed INTEGER,  -- expectations at least one row broke
+    rules STRUCT(rule VARCHAR, severity VARCHAR, "rows" BIGINT)[],
+    outcome VARCHAR,              -- staged | held_back
+    message VARCHAR,              -- why it was held back (Vietnamese)
+    seconds DOUBLE,
+    validated_at TIMESTAMPTZ
 );
 
 -- Every rule a row broke (expectations/*.json): critical ones keep the row out of staging,

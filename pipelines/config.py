@@ -1,0 +1,55 @@
+"""Settings a province may change, from config/defaults.toml overlaid by $CCHC_HOME/config.toml.
+
+One file for every threshold (validation now, alert rules later), read at call time so a refresh
+always uses what the file says today. A wrong key or value is a steward's error, not a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from pipelines.errors import InputError
+from pipelines.settings import PROJECT_ROOT, home
+
+DEFAULTS = PROJECT_ROOT / "config" / "defaults.toml"
+RANGES = {("validation", "max_quarantine_share"): (0, 1)}
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("CCHC_CONFIG") or home().root / "config.toml")
+
+
+def load() -> dict:
+    """The settings in force; raises InputError naming a wrong entry, so a run can check them first."""
+    settings = tomllib.loads(DEFAULTS.read_text(encoding="utf-8"))
+    path = config_path()
+    if not path.exists():
+        return settings
+    try:
+        overrides = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"Tệp cấu hình không đọc được: {e}.", f"The configuration file cannot be read: {e}.",
+                         str(path)) from None
+    for section, values in overrides.items():
+        for key, value in (values.items() if isinstance(values, dict) else [(None, values)]):
+            default = settings.get(section, {}).get(key) if key else None
+            allowed = (int, float) if isinstance(default, float) else type(default)
+            if default is None or isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, allowed):
+                raise InputError(
+                    f"Tệp cấu hình có mục không hợp lệ: [{section}] {key} = {value!r}. "
+                    f"Các mục được phép và giá trị mặc định ở config/{DEFAULTS.name}.",
+                    f"The configuration file has an invalid entry: [{section}] {key} = {value!r}. "
+                    f"The allowed entries and their defaults are in config/{DEFAULTS.name}.",
+                    str(path))
+            settings[section][key] = value
+    for (section, key), (low, high) in RANGES.items():
+        if not low <= settings[section][key] <= high:
+            raise InputError(f"Tệp cấu hình: [{section}] {key} phải nằm trong khoảng {low} … {high}.",
+                             f"The configuration file: [{section}] {key} must lie within {low} … {high}.", str(path))
+    return settings
+
+
+def max_quarantine_share() -> float:
+    return float(load()["validation"]["max_quarantine_share"])
