@@ -110,6 +110,12 @@ def test_warning_rows_are_loaded_and_reported(inbox):
                                                     ("thanh_toan", "online_has_nen_tang", "warning")]
     assert build("SELECT count(*) FROM staging.ho_so") == [(2,)]
     assert build("SELECT count(*) FROM staging.thanh_toan") == [(2,)]
+    con = connect(home().serving_db, read_only=True)  # published, each with its flag
+    assert con.execute("SELECT ma_ho_so, warnings FROM core.fct_ho_so ORDER BY 1").fetchall() == [
+        ("HS-B", ["due_date_present"]), ("HS-OK", [])]
+    assert con.execute("SELECT ma_giao_dich, warnings FROM core.fct_thanh_toan ORDER BY 1").fetchall() == [
+        ("GD-1", []), ("GD-2", ["online_has_nen_tang"])]
+    con.close()
 
 
 def test_quarantine_is_published_and_replaced_with_its_file(inbox):

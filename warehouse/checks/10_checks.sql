@@ -30,3 +30,11 @@ SELECT f.kind, f.period, f.file_name, f.rows_read,
 FROM meta.files f
 LEFT JOIN accepted a ON a._file = f.file_name
 LEFT JOIN quarantined q ON q.file_name = f.file_name;
+
+-- Rows loaded despite a warning (expectations with severity "warning"): the facts carry the
+-- rules in their `warnings` column, so a number can be shown with its caveat.
+CREATE OR REPLACE VIEW staging.row_warnings AS
+SELECT kind, file_name AS _file, "row" AS _row, list(rule ORDER BY rule) AS warnings
+FROM meta.quarantine
+WHERE severity = 'warning'
+GROUP BY ALL;
