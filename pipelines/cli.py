@@ -40,6 +40,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--json", action="store_true", help="báo cáo JSON / JSON report")
 
+    p = sub.add_parser("kpis", help="Chỉ số theo kỳ so với chỉ tiêu / indicators of a period against targets")
+    p.add_argument("--period", required=True, help="2025-10, 2025-Q4, 2025-H1, 2025-9M, 2025, 2025-YTD-10")
+    p.add_argument("--scope", choices=["unit", "level", "province"], default=None)
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    p = sub.add_parser("explain", help="Các hồ sơ tạo nên một chỉ số / the rows behind one indicator")
+    p.add_argument("--period", required=True)
+    p.add_argument("--unit", required=True, help="mã đơn vị, tinh/huyen/xa, hoặc province / unit code, level or province")
+    p.add_argument("--indicator", required=True)
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+
     sub.add_parser("dagster", help="Mở giao diện Dagster / start the Dagster UI")
 
     args = parser.parse_args(argv)
@@ -109,6 +120,24 @@ def print_warehouse_summary() -> None:
         print(f"    {level}: {n:,}")
 
 
+def cmd_kpis(args) -> int:
+    from pipelines.indicators.report import KPI_COLUMNS, kpis, write
+
+    write(kpis(args.period, args.scope), KPI_COLUMNS, args.format)
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from pipelines.indicators.report import explain, write
+
+    rows, total = explain(args.period, args.unit, args.indicator)
+    write(rows, list(rows[0]) if rows else ["in_numerator", "in_denominator"], args.format)
+    value = "—" if total["value"] is None else f"{total['value']:.2f}%"
+    print(f"{total['indicator']} {total['scope_code']} {total['period']}: tử số / numerator {total['numerator']}, "
+          f"mẫu số / denominator {total['denominator']}, giá trị / value {value}, {total['status']}", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args) -> int:
     h = home()
     if not h.serving_db.exists():
@@ -158,7 +187,7 @@ def cmd_dagster(args) -> int:
     )
 
 
-COMMANDS = {"check": cmd_check, "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster}
+COMMANDS = {"kpis": cmd_kpis, "explain": cmd_explain, "check": cmd_check, "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster}
 
 if __name__ == "__main__":
     sys.exit(main())

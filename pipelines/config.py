@@ -15,6 +15,7 @@ from pipelines.settings import PROJECT_ROOT, home
 
 DEFAULTS = PROJECT_ROOT / "config" / "defaults.toml"
 RANGES = {("validation", "max_quarantine_share"): (0, 1)}
+CHOICES = {("indicators", "reporting_window"): ("month", "15-14")}
 
 
 def config_path() -> Path:
@@ -48,8 +49,16 @@ def load() -> dict:
         if not low <= settings[section][key] <= high:
             raise InputError(f"Tệp cấu hình: [{section}] {key} phải nằm trong khoảng {low} … {high}.",
                              f"The configuration file: [{section}] {key} must lie within {low} … {high}.", str(path))
+    for (section, key), allowed in CHOICES.items():
+        if settings[section][key] not in allowed:
+            raise InputError(f"Tệp cấu hình: [{section}] {key} phải là một trong: {', '.join(allowed)}.",
+                             f"The configuration file: [{section}] {key} must be one of: {', '.join(allowed)}.", str(path))
     return settings
 
 
 def max_quarantine_share() -> float:
     return float(load()["validation"]["max_quarantine_share"])
+
+
+def reporting_window() -> str:
+    return load()["indicators"]["reporting_window"]

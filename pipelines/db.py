@@ -10,8 +10,7 @@ import duckdb
 
 from pipelines.settings import WAREHOUSE_SQL
 
-LAYERS = ("raw", "staging", "core", "marts")
-PUBLISHED_SCHEMAS = ("core", "marts", "meta")
+PUBLISHED_SCHEMAS = ("core", "kpi", "marts", "meta")
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -56,10 +55,10 @@ def run_layer(con: duckdb.DuckDBPyConnection, layer: str) -> list[str]:
 
 
 def model_version() -> str:
-    """Changes whenever the contract or any SQL file changes: then the build file is rebuilt."""
+    """Changes whenever the contract, any SQL file or seed changes: then the build file is rebuilt."""
     h = hashlib.sha256()
     contract = Path(__file__).with_name("contract.py")
-    for f in [contract, *sorted(WAREHOUSE_SQL.rglob("*.sql"))]:
+    for f in [contract, *sorted(WAREHOUSE_SQL.rglob("*.sql")), *sorted(WAREHOUSE_SQL.rglob("*.csv"))]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]

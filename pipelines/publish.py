@@ -31,6 +31,7 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
             for schema, table in tables:
                 con.execute(f"CREATE TABLE pub.{schema}.{table} AS SELECT * FROM {schema}.{table}")
                 counts[f"{schema}.{table}"] = con.execute(f"SELECT count(*) FROM pub.{schema}.{table}").fetchone()[0]
+            _copy_views(con)
         finally:
             con.execute("DETACH pub")
         os.replace(tmp, serving_db)
@@ -38,3 +39,18 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return counts
+
+
+def _copy_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Views over published tables (kpi.dossier_periods, which `cchc explain` lists), recreated
+    in the copy in creation order, so they read the copy's own tables."""
+    build = con.execute("SELECT current_database()").fetchone()[0]
+    views = con.execute(
+        "SELECT sql FROM duckdb_views() WHERE database_name = ? AND NOT internal AND list_contains(?, schema_name) "
+        "ORDER BY view_oid", [build, list(PUBLISHED_SCHEMAS)]).fetchall()
+    con.execute("USE pub")
+    try:
+        for (sql,) in views:
+            con.execute(sql)
+    finally:
+        con.execute(f'USE "{build}"')

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import config
-from pipelines.db import connect
+from pipelines.db import connect, model_version
 from pipelines.errors import InputError
 from pipelines.history import record_refresh
 from pipelines.ingest.inbox import scan, unmatched
@@ -41,14 +41,16 @@ class RefreshFailed(Exception):
 def changed_periods(inbox: Path, files: list) -> tuple[list[str], bool]:
     """Periods whose export files differ from what is published; and whether a reference file
     differs. Compared with the serving copy, not the build: after a failed run the build may
-    already hold a file that was never published."""
+    already hold a file that was never published. A published copy made by another model version
+    (a new release changed the contract, SQL or seeds) makes every file stale: the build is then
+    made afresh from the whole inbox."""
     if not files:
         raise InputError(
             f"Hộp thư {inbox} không có tệp nào đúng tên theo quy ước (ho_so_YYYY-MM.csv, don_vi.csv, …).",
             f"The inbox {inbox} has no file named by the contract (ho_so_YYYY-MM.csv, don_vi.csv, …).",
         )
-    published = published_hashes()
-    stale = [f for f in files if published.get((f.kind, f.period)) != file_hash(f.path)]
+    published, version = published_state()
+    stale = [f for f in files if version != model_version() or published.get((f.kind, f.period)) != file_hash(f.path)]
     return sorted({f.period for f in stale if f.period}), any(f.period is None for f in stale)
 
 
@@ -65,13 +67,15 @@ def _ensure_not_locked(build: Path) -> None:
         ) from None
 
 
-def published_hashes() -> dict[tuple[str, str | None], str]:
+def published_state() -> tuple[dict[tuple[str, str | None], str], str | None]:
+    """The published files' hashes by (kind, period), and the model version they were built with."""
     serving = home().serving_db
     if not serving.exists():
-        return {}
+        return {}, None
     con = connect(serving, read_only=True)
     try:
-        return {(k, p): h for k, p, h in con.execute("SELECT kind, period, file_hash FROM meta.files").fetchall()}
+        hashes = {(k, p): h for k, p, h in con.execute("SELECT kind, period, file_hash FROM meta.files").fetchall()}
+        return hashes, con.execute("SELECT max(version) FROM meta.model").fetchone()[0]
     finally:
         con.close()
 

@@ -140,3 +140,15 @@ def test_two_homes_side_by_side(tmp_path, monkeypatch):
         counts[name] = serving("SELECT count(*) FROM core.fct_ho_so")[0][0]
     assert counts == {"a": 1, "b": 3}
     assert (tmp_path / "home-a" / "dagster" / "dagster.yaml").read_text().count("enabled: false") == 1
+
+
+def test_a_new_model_version_rebuilds_from_the_whole_inbox(two_months, monkeypatch):
+    """After an upgrade changes the contract, SQL or seeds, the next refresh rebuilds every period,
+    not only those whose files changed (the build file is made afresh)."""
+    refresh(two_months)
+    monkeypatch.setattr("pipelines.ingest.load.model_version", lambda: "next-release")
+    monkeypatch.setattr("pipelines.refresh.model_version", lambda: "next-release")
+    outcome = refresh(two_months)
+    assert outcome.changed_periods == ["2025-10", "2025-11"]
+    assert serving("SELECT count(*) FROM core.fct_ho_so") == [(2,)]
+    assert serving("SELECT max(version) FROM meta.model") == [("next-release",)]

@@ -1,4 +1,4 @@
-"""The refresh as assets by layer: raw → staging → core → marts → serving copy."""
+"""The refresh as assets by layer: raw → staging → core → indicators → marts → serving copy."""
 
 
 import datetime as dt
@@ -12,6 +12,7 @@ from pipelines.defs.resources import CchcHome, build_connection
 from pipelines.history import record_refresh
 from pipelines.ingest import inbox as inbox_files
 from pipelines.ingest.load import MONTHLY_KINDS, REFERENCE_KINDS, load_file, prepare, stage
+from pipelines.indicators.build import build_indicators
 from pipelines.model.build import build_core, build_marts
 from pipelines.publish import publish
 
@@ -102,7 +103,18 @@ def rows_reconcile(duckdb: DuckDBResource) -> dg.AssetCheckResult:
         "files": files, "unbalanced": "; ".join(f"{f}: {r} ≠ {a} + {q} + {s}" for f, r, a, q, s in off) or "—"})
 
 
-@dg.asset(group_name="marts", kinds={"duckdb"}, deps=[core_model])
+@dg.asset(group_name="indicators", kinds={"duckdb"}, deps=[core_model])
+def indicators(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Every indicator for every period, unit, level and the province, against the plans' targets,
+    with the composite score (warehouse/indicators)."""
+    with build_connection(duckdb) as con:
+        build_indicators(con)
+        stats = con.execute("SELECT count(DISTINCT period), count(*), count(*) FILTER (status = 'not_met') "
+                            "FROM kpi.scorecard").fetchone()
+    return dg.MaterializeResult(metadata={"periods": stats[0], "values": stats[1], "targets_not_met": stats[2]})
+
+
+@dg.asset(group_name="marts", kinds={"duckdb"}, deps=[indicators])
 def marts(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Tables shaped for the dashboards (warehouse/marts)."""
     with build_connection(duckdb) as con:
@@ -123,6 +135,6 @@ def serving_warehouse(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
 refresh_job = dg.define_asset_job(
     "monthly_refresh",
     selection=dg.AssetSelection.assets(raw_reference, raw_exports, staging_reference, staging_exports,
-                                       core_model, marts, serving_warehouse),
+                                       core_model, indicators, marts, serving_warehouse),
     description="Nạp tệp xuất của tháng, dựng kho và xuất bản bản phục vụ / Load the month's exports, build, publish.",
 )

@@ -54,7 +54,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     version = model_version()
     stored = con.execute("SELECT max(version) FROM meta.model").fetchone()[0]
     if stored != version:
-        for schema in ("raw", "staging", "core", "marts", "meta"):
+        for schema in ("raw", "staging", "core", "kpi", "marts", "meta"):
             con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         run_layer(con, "raw")
         con.execute("INSERT INTO meta.model VALUES (?, now())", [version])

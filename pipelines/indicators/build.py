@@ -1,0 +1,27 @@
+"""Build the kpi schema (warehouse/indicators): periods, dossier classification, counts, values
+by scope, targets and status, composite score. One transaction."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pipelines import config
+from pipelines.db import run_layer, transaction
+from pipelines.settings import WAREHOUSE_SQL
+
+TARGETS = WAREHOUSE_SQL / "seeds" / "targets.csv"
+
+
+def targets() -> pl.DataFrame:
+    """The targets registry: every target of the plans in ../shared/seeds, with its quote."""
+    return pl.read_csv(TARGETS, schema_overrides={"plan_number": pl.String, "plan_date": pl.Date, "year": pl.Int32,
+                                                  "scope_code": pl.String, "threshold": pl.Float64})
+
+
+def build_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
+    registry = targets().to_arrow()
+    with transaction(con):
+        con.execute("SET VARIABLE reporting_window = ?", [config.reporting_window()])
+        con.execute("CREATE OR REPLACE TABLE staging.targets AS SELECT * FROM registry")
+        return run_layer(con, "indicators")

@@ -1,0 +1,89 @@
+"""The targets registry (warehouse/seeds/targets.csv) against the plans it quotes
+(warehouse/seeds/plans, copies of ../shared/seeds) and the spec's table of targets."""
+
+import csv
+import re
+import unicodedata
+
+import pytest
+
+from pipelines.settings import PROJECT_ROOT, WAREHOUSE_SQL
+
+SEEDS = WAREHOUSE_SQL / "seeds"
+PLANS = SEEDS / "plans"
+
+
+def rows(name):
+    with (SEEDS / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def flat(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+TARGETS = rows("targets.csv")
+REPORTED = {r["code"] for r in rows("reported_indicators.csv")}
+EXPORT_INDICATORS = {"on_time_rate", "resolved_on_time_rate", "late_apology_rate", "online_dossier_rate",
+                     "online_dossier_rate_all", "full_process_rate", "online_service_uptake_rate",
+                     "payment_integration_rate", "online_payment_rate", "dvcqg_payment_share",
+                     "online_paid_dossier_rate", "dossier_digitization_rate", "result_digitization_rate",
+                     "e_result_rate", "data_reuse_rate", "satisfaction_rate"}
+
+
+def test_every_target_quotes_its_plan_verbatim():
+    plans = {p.stem: flat(p.read_text(encoding="utf-8")) for p in PLANS.glob("*.txt")}
+    assert len(plans) == 5
+    missing = [t["target_id"] for t in TARGETS if flat(t["quote"]) not in plans[t["plan"]]]
+    assert missing == []
+
+
+def test_every_target_is_well_formed():
+    assert len({t["target_id"] for t in TARGETS}) == len(TARGETS)
+    for t in TARGETS:
+        assert t["indicator"] in EXPORT_INDICATORS | REPORTED, t
+        assert t["comparator"] in (">", ">=", "<", "<="), t
+        assert t["scope_type"] in ("province", "level", "unit"), t
+        assert t["scope_type"] != "level" or t["scope_code"] in ("tinh", "huyen", "xa"), t
+        float(t["threshold"])
+    assert {t["indicator"] for t in TARGETS} >= REPORTED  # every reported indicator has a target
+
+
+# A sample of the spec's table "Targets from the plans", checked against the registry:
+# (plan prefix, year, scope_code, indicator, comparator, threshold), and words its quote holds.
+SPEC_SAMPLE = [
+    ("000", 2024, "H39", "on_time_rate", ">", 99, "99%"),
+    ("000", 2024, "H39", "late_apology_rate", ">=", 100, "xin lỗi"),
+    ("000", 2024, "tinh", "dossier_digitization_rate", ">=", 90, "90%"),
+    ("000", 2024, "huyen", "result_digitization_rate", ">=", 80, "80%"),
+    ("000", 2024, "xa", "dossier_digitization_rate", ">=", 75, "75%"),
+    ("000", 2024, "H39", "dvcqg_payment_share", ">=", 30, "30%"),
+    ("001", 2026, "H39", "e_result_rate", ">=", 100, "100%"),
+    ("001", 2026, "H39", "satisfaction_rate", ">=", 90, "90%"),
+    ("002", 2025, "H39.04", "full_process_rate", ">", 80, "80%"),
+    ("002", 2025, "H39.04", "online_payment_rate", ">", 50, "50%"),
+    ("003", 2025, "H39.16", "on_time_rate", ">=", 100, "100%"),
+    ("004", 2025, "06001", "dvcqg_payment_share", ">=", 60, "60%"),
+]
+
+
+@pytest.mark.parametrize("plan, year, scope_code, indicator, comparator, threshold, words", SPEC_SAMPLE)
+def test_spec_targets_are_in_the_registry(plan, year, scope_code, indicator, comparator, threshold, words):
+    found = [t for t in TARGETS if t["plan"].startswith(plan) and int(t["year"]) == year
+             and t["scope_code"] == scope_code and t["indicator"] == indicator]
+    assert len(found) == 1
+    assert (found[0]["comparator"], float(found[0]["threshold"])) == (comparator, threshold)
+    assert words in unicodedata.normalize("NFC", found[0]["quote"])
+
+
+def test_the_export_measured_targets_are_exactly_the_spec_table():
+    measured = [t for t in TARGETS if t["indicator"] in EXPORT_INDICATORS]
+    assert len(measured) == 31  # the cells of indicators.md's table, one row per indicator and scope
+
+
+def test_the_plans_are_the_shared_seeds():
+    shared = PROJECT_ROOT.parent / "shared" / "seeds"
+    if not shared.exists():
+        pytest.skip("../shared/seeds is not beside this clone")
+    for plan in PLANS.glob("*"):
+        assert plan.read_bytes() == (shared / plan.name).read_bytes()

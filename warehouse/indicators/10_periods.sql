@@ -1,0 +1,45 @@
+-- Reporting periods (indicators.md, "Periods"): month 2025-10, quarter 2025-Q4, half 2025-H1,
+-- nine months 2025-9M, year 2025, year-to-date 2025-YTD-10, for every month from the first to
+-- the last loaded monthly file. A period is whole days [start_date, end_date], local time.
+-- getvariable('reporting_window') comes from the settings: 'month' (calendar months) or
+-- '15-14' (each month runs from the 15th of the month before to the 14th; Vietnamese periodic
+-- reports). complete: every month of the period is loaded.
+CREATE OR REPLACE TABLE kpi.periods AS
+WITH loaded AS (
+    SELECT DISTINCT CAST(period || '-01' AS DATE) AS m FROM meta.files WHERE period IS NOT NULL
+),
+months AS (
+    SELECT CAST(unnest(generate_series(min(m), max(m), INTERVAL 1 MONTH)) AS DATE) AS m,
+        max(m) AS last_loaded
+    FROM loaded
+),
+spans AS (  -- every period a month belongs to, as (code, type, first month, last month)
+    SELECT strftime(m, '%Y-%m') AS period, 'month' AS period_type, m AS first_month, m AS last_month FROM months
+    UNION
+    SELECT year(m) || '-Q' || quarter(m), 'quarter', make_date(year(m), 3 * quarter(m) - 2, 1),
+        make_date(year(m), 3 * quarter(m), 1) FROM months
+    UNION
+    SELECT year(m) || '-H' || (1 + (month(m) > 6)::INT), 'half', make_date(year(m), CASE WHEN month(m) > 6 THEN 7 ELSE 1 END, 1),
+        make_date(year(m), CASE WHEN month(m) > 6 THEN 12 ELSE 6 END, 1) FROM months
+    UNION
+    SELECT year(m) || '-9M', 'nine_months', make_date(year(m), 1, 1), make_date(year(m), 9, 1) FROM months WHERE month(m) <= 9
+    UNION
+    SELECT CAST(year(m) AS VARCHAR), 'year', make_date(year(m), 1, 1), make_date(year(m), 12, 1) FROM months
+    UNION
+    SELECT strftime(m, '%Y-YTD-%m'), 'ytd', make_date(year(m), 1, 1), m FROM months
+),
+windowed AS (
+    SELECT s.*,
+        CASE getvariable('reporting_window') WHEN '15-14' THEN CAST(s.first_month - INTERVAL 1 MONTH + INTERVAL 14 DAY AS DATE)
+             ELSE s.first_month END AS start_date,
+        CASE getvariable('reporting_window') WHEN '15-14' THEN CAST(s.last_month + INTERVAL 13 DAY AS DATE)
+             ELSE last_day(s.last_month) END AS end_date
+    FROM spans s
+)
+SELECT period, period_type, year(last_month) AS year, start_date, end_date,
+    CAST(start_date AS TIMESTAMP) AS start_ts,
+    CAST(end_date + 1 AS TIMESTAMP) AS end_excl,  -- P ends at the end of end_date
+    last_month <= (SELECT max(m) FROM loaded)
+        AND first_month >= (SELECT min(m) FROM loaded) AS complete,
+    getvariable('reporting_window') AS reporting_window
+FROM windowed;

@@ -1,0 +1,105 @@
+-- Who counts where. For every period, each unit's reporting unit: a unit that no longer exists at
+-- the period's end reports under its successor (the merger chain followed to its end), so a
+-- period across a merger date rolls history up; a period before it shows the unit under its own
+-- name (exports.md, don_vi; indicators.md, "Scopes and roll-ups").
+CREATE OR REPLACE TABLE kpi.unit_periods AS
+SELECT p.period, u.ma_don_vi,
+    CASE WHEN u.hieu_luc_den < p.end_date AND s.ma_don_vi <> u.ma_don_vi AND coalesce(s.hieu_luc_tu, DATE '0001-01-01') <= p.end_date
+         THEN s.ma_don_vi ELSE u.ma_don_vi END AS reporting_unit,
+    coalesce(u.hieu_luc_tu, DATE '0001-01-01') <= p.end_date
+        AND coalesce(u.hieu_luc_den, DATE '9999-12-31') >= p.start_date AS valid_in_period
+FROM kpi.periods p
+CROSS JOIN core.dim_don_vi u
+LEFT JOIN core.dim_don_vi s ON s.ma_don_vi = u.final_successor;
+
+-- Dossier × period, for every period the dossier is in scope of, with the classification and,
+-- per indicator, whether it is in the numerator (<indicator>_num) and the denominator
+-- (<indicator>_den). kpi.counts sums these; `cchc explain` lists them: one definition for both.
+CREATE OR REPLACE VIEW kpi.dossier_periods AS
+WITH scoped AS (  -- in scope: accepted, received by the end, and not ended before the start
+    SELECT p.period, p.end_date, d.*,
+        coalesce(d.end_time < p.end_excl, false) AS finished,
+        d.ngay_tiep_nhan >= p.start_ts AS received
+    FROM kpi.dossiers d
+    JOIN kpi.periods p ON d.ngay_tiep_nhan < p.end_excl AND d.in_scope_until >= p.start_ts
+),
+classified AS (
+    SELECT *,
+        finished AND on_time_if_finished AS finished_on_time,
+        NOT finished AND NOT two_supplements
+            AND (ngay_hen_tra IS NULL OR CAST(ngay_hen_tra AS DATE) >= end_date) AS open_within_time,
+        finished AND trang_thai IN (9, 10) AS resolved
+    FROM scoped
+),
+judged AS (
+    SELECT *, NOT (finished_on_time OR open_within_time) AS late FROM classified
+)
+SELECT j.* EXCLUDE (end_date), coalesce(up.reporting_unit, j.ma_don_vi) AS reporting_unit,
+    finished_on_time OR open_within_time AS on_time_rate_num,
+    true AS on_time_rate_den,
+    resolved AND on_time_if_finished AS resolved_on_time_rate_num,
+    resolved AS resolved_on_time_rate_den,
+    late AND coalesce(co_phieu_xin_loi, false) AS late_apology_rate_num,
+    late AS late_apology_rate_den,
+    received AND online_procedure AND kenh = 2 AS online_dossier_rate_num,
+    received AND online_procedure AS online_dossier_rate_den,
+    received AND kenh = 2 AS online_dossier_rate_all_num,
+    received AS online_dossier_rate_all_den,
+    received AND full_process_procedure AND kenh = 2 AND coalesce(toan_trinh, false) AS full_process_rate_num,
+    received AND full_process_procedure AS full_process_rate_den,
+    received AND fee_procedure AND paid_online AS online_paid_dossier_rate_num,
+    received AND fee_procedure AS online_paid_dossier_rate_den,
+    received AND component_digitized AS dossier_digitization_rate_num,
+    received AS dossier_digitization_rate_den,
+    resolved AND result_digitized AS result_digitization_rate_num,
+    resolved AS result_digitization_rate_den,
+    resolved AND e_result AS e_result_rate_num,
+    resolved AS e_result_rate_den,
+    received AND data_reused AS data_reuse_rate_num,
+    received AS data_reuse_rate_den,
+    resolved AND on_time_if_finished AND danh_gia IS DISTINCT FROM 'không hài lòng' AS satisfaction_rate_num,
+    resolved AS satisfaction_rate_den
+FROM judged j
+LEFT JOIN kpi.unit_periods up ON up.period = j.period AND up.ma_don_vi = j.ma_don_vi;
+
+-- Successful payments × the period they were made in; a payment belongs to its dossier's unit
+-- (a payment for a dossier not in the exports cannot be placed and is not counted).
+CREATE OR REPLACE VIEW kpi.payment_periods AS
+SELECT p.period, t.ma_giao_dich, t.ma_ho_so, h.ma_don_vi, h.ma_tthc,
+    coalesce(c.ma_linh_vuc, h.ma_linh_vuc) AS ma_linh_vuc, t.so_tien, t.hinh_thuc, t.nen_tang, t.thoi_diem,
+    coalesce(up.reporting_unit, h.ma_don_vi) AS reporting_unit,
+    t.hinh_thuc = 'truc_tuyen' AS online_payment_rate_num,
+    true AS online_payment_rate_den,
+    t.hinh_thuc = 'truc_tuyen' AND t.nen_tang = 'dvcqg' AS dvcqg_payment_share_num,
+    t.hinh_thuc = 'truc_tuyen' AS dvcqg_payment_share_den
+FROM core.fct_thanh_toan t
+JOIN core.fct_ho_so h USING (ma_ho_so)
+LEFT JOIN core.dim_tthc c ON c.ma_tthc = h.ma_tthc
+JOIN kpi.periods p ON t.thoi_diem >= p.start_ts AND t.thoi_diem < p.end_excl
+LEFT JOIN kpi.unit_periods up ON up.period = p.period AND up.ma_don_vi = h.ma_don_vi
+WHERE t.trang_thai = 'thanh_cong';
+
+-- (Reporting unit, procedure it provides) × period: a province-level procedure is provided by its
+-- ma_don_vi_thuc_hien, a district- or commune-level one by every unit of that level valid
+-- during the period. Merged units provide what any of them provided.
+CREATE OR REPLACE VIEW kpi.provision_periods AS
+WITH pairs AS (
+    SELECT up.period, up.reporting_unit, t.ma_tthc, t.ma_linh_vuc, t.is_online_service, t.co_phi, t.tich_hop_tt_dvcqg,
+        up.ma_don_vi
+    FROM kpi.unit_periods up
+    JOIN core.dim_don_vi u USING (ma_don_vi)
+    JOIN core.dim_tthc t ON (t.cap_thuc_hien = 'tinh' AND t.ma_don_vi_thuc_hien = u.ma_don_vi)
+        OR (t.cap_thuc_hien IN ('huyen', 'xa') AND t.cap_thuc_hien = u.cap)
+    WHERE up.valid_in_period
+),
+online_used AS (
+    SELECT DISTINCT period, reporting_unit, ma_tthc FROM kpi.dossier_periods WHERE received AND kenh = 2
+)
+SELECT period, reporting_unit, ma_tthc, any_value(ma_linh_vuc) AS ma_linh_vuc,
+    bool_or(is_online_service) AND bool_or(o.ma_tthc IS NOT NULL) AS online_service_uptake_rate_num,
+    bool_or(is_online_service) AS online_service_uptake_rate_den,
+    bool_or(co_phi) AND bool_or(tich_hop_tt_dvcqg) AS payment_integration_rate_num,
+    bool_or(co_phi) AS payment_integration_rate_den
+FROM pairs
+LEFT JOIN online_used o USING (period, reporting_unit, ma_tthc)
+GROUP BY period, reporting_unit, ma_tthc;

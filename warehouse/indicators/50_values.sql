@@ -1,0 +1,37 @@
+-- Roll-ups (indicators.md, "Scopes and roll-ups"): each count belongs to its reporting unit,
+-- that unit's level (tinh, huyen, xa) and the province. Sums, never averages of rates.
+CREATE OR REPLACE VIEW kpi.scoped_counts AS
+SELECT c.*, s.scope, s.scope_code
+FROM kpi.counts c
+JOIN core.dim_don_vi u USING (ma_don_vi)
+CROSS JOIN LATERAL (VALUES ('unit', c.ma_don_vi), ('level', u.cap), ('province', 'province')) AS s(scope, scope_code)
+WHERE s.scope_code IS NOT NULL;
+
+-- Every indicator for every scope and period. Every unit that existed during the period, every
+-- level and the province get a row for every indicator, so "no activity" is stated, not missing.
+CREATE OR REPLACE TABLE kpi.values AS
+WITH grid AS (
+    SELECT DISTINCT up.period, s.scope, s.scope_code
+    FROM kpi.unit_periods up
+    JOIN core.dim_don_vi u ON u.ma_don_vi = up.reporting_unit
+    CROSS JOIN LATERAL (VALUES ('unit', up.reporting_unit), ('level', u.cap), ('province', 'province')) AS s(scope, scope_code)
+    WHERE up.valid_in_period AND s.scope_code IS NOT NULL
+),
+sums AS (
+    SELECT period, scope, scope_code, indicator, sum(numerator) AS numerator, sum(denominator) AS denominator
+    FROM kpi.scoped_counts GROUP BY ALL
+)
+SELECT period, scope, scope_code, indicator, coalesce(numerator, 0) AS numerator,
+    coalesce(denominator, 0) AS denominator, rate(numerator, denominator) AS value
+FROM (SELECT g.*, i.indicator FROM grid g CROSS JOIN kpi.indicators i)
+FULL JOIN sums USING (period, scope, scope_code, indicator);
+
+-- The same by field (lĩnh vực) and by procedure, for units and the province: which ones drag a
+-- number down.
+CREATE OR REPLACE TABLE kpi.breakdown AS
+SELECT period, scope, scope_code, b.dimension, b.key, indicator,
+    sum(numerator) AS numerator, sum(denominator) AS denominator, rate(sum(numerator), sum(denominator)) AS value
+FROM kpi.scoped_counts
+CROSS JOIN LATERAL (VALUES ('field', ma_linh_vuc), ('procedure', ma_tthc)) AS b(dimension, key)
+WHERE scope <> 'level'
+GROUP BY ALL;

@@ -1,0 +1,42 @@
+-- Each value against the target that applies (indicators.md, "Targets"): among the registry's
+-- targets for the indicator with year <= the period's year that apply to the scope (a unit's
+-- own, its level's, the province's), the latest year wins, then the most specific scope. A
+-- target from an earlier year is carried forward and marked so. A unit-scoped target matches
+-- the unit by code, or by name when a province's unit codes differ from the registry's.
+CREATE OR REPLACE TABLE kpi.targets AS SELECT * FROM staging.targets;
+
+CREATE OR REPLACE TABLE kpi.scorecard AS
+WITH v AS (
+    SELECT v.*, p.year AS period_year, u.cap AS unit_level, u.ten_don_vi
+    FROM kpi.values v
+    JOIN kpi.periods p USING (period)
+    LEFT JOIN core.dim_don_vi u ON v.scope = 'unit' AND u.ma_don_vi = v.scope_code
+),
+candidates AS (
+    SELECT v.period, v.scope, v.scope_code, v.indicator, v.period_year, t.target_id, t.year AS target_year,
+        t.comparator, t.threshold, t.plan_number, t.issuer, t.quote,
+        CASE t.scope_type WHEN 'unit' THEN 3 WHEN 'level' THEN 2 ELSE 1 END AS specificity
+    FROM v
+    JOIN kpi.targets t ON t.indicator = v.indicator AND t.year <= v.period_year AND (
+        t.scope_type = 'province'
+        OR (t.scope_type = 'level' AND t.scope_code = CASE v.scope WHEN 'level' THEN v.scope_code WHEN 'unit' THEN v.unit_level END)
+        OR (t.scope_type = 'unit' AND v.scope = 'unit'
+            AND (t.scope_code = v.scope_code OR lower(trim(t.scope_name)) = lower(trim(v.ten_don_vi)))))
+    QUALIFY row_number() OVER (PARTITION BY v.period, v.scope, v.scope_code, v.indicator
+                               ORDER BY t.year DESC, specificity DESC, t.target_id) = 1
+)
+SELECT v.period, v.scope, v.scope_code, v.indicator, v.numerator, v.denominator, v.value,
+    c.threshold AS target, c.comparator, c.target_id,
+    c.target_id || ' · ' || concat_ws(', ', c.issuer, c.plan_number)
+        || CASE WHEN c.target_year < v.period_year THEN ' (chỉ tiêu năm ' || c.target_year || ', chuyển tiếp)' ELSE '' END
+        AS target_source,
+    c.target_year < v.period_year AS carried_forward,
+    c.quote AS target_quote,
+    CASE WHEN v.denominator = 0 THEN 'no_activity'
+         WHEN c.target_id IS NULL THEN 'no_target'
+         WHEN CASE c.comparator WHEN '>' THEN v.value > c.threshold WHEN '>=' THEN v.value >= c.threshold
+                                WHEN '<' THEN v.value < c.threshold WHEN '<=' THEN v.value <= c.threshold END
+              THEN 'met'
+         ELSE 'not_met' END AS status
+FROM v
+LEFT JOIN candidates c USING (period, scope, scope_code, indicator);
