@@ -51,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--indicator", required=True)
     p.add_argument("--format", choices=["csv", "json"], default="csv")
 
+    p = sub.add_parser("template", help="Mẫu nhập chỉ số báo cáo / the form for reported indicators")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", type=Path, default=Path("chi_so_bao_cao.xlsx"))
+
     sub.add_parser("dagster", help="Mở giao diện Dagster / start the Dagster UI")
 
     args = parser.parse_args(argv)
@@ -138,6 +142,16 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_template(args) -> int:
+    from pipelines.indicators.template import write_template
+
+    n = write_template(args.out, args.year)
+    print(f"Đã ghi mẫu / template written: {args.out} ({n} dòng chỉ tiêu năm {args.year} / target rows). "
+          "Điền cột «Giá trị», lưu vào hộp thư với tên chi_so_bao_cao.xlsx rồi làm mới. / "
+          "Fill in 'Giá trị', save it in the inbox as chi_so_bao_cao.xlsx, then refresh.")
+    return 0
+
+
 def cmd_serve(args) -> int:
     h = home()
     if not h.serving_db.exists():
@@ -187,7 +201,7 @@ def cmd_dagster(args) -> int:
     )
 
 
-COMMANDS = {"kpis": cmd_kpis, "explain": cmd_explain, "check": cmd_check, "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster}
+COMMANDS = {"template": cmd_template, "kpis": cmd_kpis, "explain": cmd_explain, "check": cmd_check, "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -25,6 +25,7 @@ class ExportFile:
     kind: str  # ho_so, thanh_toan, ...
     monthly: bool
     columns: tuple[Column, ...]
+    optional: bool = False  # an inbox without it is complete
 
     @property
     def names(self) -> list[str]:
@@ -101,12 +102,21 @@ FILES: dict[str, ExportFile] = {
             C("hieu_luc_den", "Hiệu lực đến", "date"),
             C("ma_don_vi_ke_thua", "Mã đơn vị kế thừa", "text"),
         )),
+        # Not an export: the steward's values for the plans' targets no export measures
+        # (warehouse/seeds/reported_indicators.csv); `cchc template` writes the form.
+        ExportFile("chi_so_bao_cao", False, (
+            C("ky", "Kỳ", "text", True),
+            C("ma_don_vi", "Mã đơn vị", "text", True),
+            C("ma_chi_so", "Mã chỉ số", "text", True),
+            C("gia_tri", "Giá trị", "number", True),
+            C("ghi_chu", "Ghi chú", "text"),
+        ), optional=True),
     ]
 }
 
 FILE_NAME = re.compile(
     r"^(?P<kind>ho_so|thanh_toan|so_hoa)_(?P<period>\d{4}-(?:0[1-9]|1[0-2]))\.(?P<ext>csv|xlsx)$"
-    r"|^(?P<ref>danh_muc_tthc|don_vi)\.(?P<ref_ext>csv|xlsx)$",
+    r"|^(?P<ref>danh_muc_tthc|don_vi|chi_so_bao_cao)\.(?P<ref_ext>csv|xlsx)$",
     re.IGNORECASE,
 )
 

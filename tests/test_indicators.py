@@ -274,3 +274,38 @@ def test_the_target_that_applies(inbox, cchc_home, tmp_path, monkeypatch):
         ("xa", "on_time_rate", "P25", 98, ">", False, "met"),
     ]
     assert rows[0][7] == "A24 · UBND, 1/KH (chỉ tiêu năm 2024, chuyển tiếp)"
+
+
+def test_reported_indicators_are_loaded_validated_and_judged(inbox, cchc_home, tmp_path, capsys):
+    from fastexcel import read_excel
+
+    from inbox_builder import set_max_quarantine_share
+
+    set_max_quarantine_share(1)  # two bad rows of four
+    write_csv(inbox / "don_vi.csv", "don_vi", UNITS)
+    write_csv(inbox / "danh_muc_tthc.csv", "danh_muc_tthc", CATALOG)
+    write_month(inbox, OCT, [dossier("HS-1")])
+    write_csv(inbox / "chi_so_bao_cao.csv", "chi_so_bao_cao", [
+        ("2025", "H39", "par_index_rank", "30", "công bố 2026"),  # the province's row: province scope
+        ("2025", "SXD", "public_investment_disbursement_rate", "94,5", None),  # decimal comma
+        ("2025", "SXD", "xyz_rate", "10", None),
+        ("2025-13", "SXD", "public_investment_disbursement_rate", "90", None),
+    ])
+    refresh(inbox)
+    serving = cchc_home / "warehouse" / "serving.duckdb"
+    assert query(serving, 'SELECT "row", rule FROM meta.quarantine WHERE kind = \'chi_so_bao_cao\' ORDER BY 1') == [
+        (4, "known_ma_chi_so"), (5, "allowed_ky")]
+    rows = query(serving, "SELECT scope_code, indicator, numerator, value, target, comparator, target_id, "
+                 "carried_forward, status FROM kpi.scorecard WHERE period = '2025' AND indicator IN "
+                 "('par_index_rank', 'public_investment_disbursement_rate') ORDER BY 1")
+    assert rows == [
+        ("SXD", "public_investment_disbursement_rate", None, 94.5, 95, ">", "002-10", False, "not_met"),  # its own plan
+        ("province", "par_index_rank", None, 30, 35, "<=", "000-01", True, "met"),  # 2024's target carried forward
+    ]
+    assert main(["kpis", "--period", "2025", "--scope", "province"]) == 0
+    assert '2025,province,province,par_index_rank,,,30.0,35.0,<=,"000-01 · ' in capsys.readouterr().out
+    form = tmp_path / "form.xlsx"
+    assert main(["template", "--year", "2025", "--out", str(form)]) == 0
+    sheet = read_excel(form).load_sheet("chi_so_bao_cao").to_polars()
+    assert sheet.columns == ["Kỳ", "Mã đơn vị", "Mã chỉ số", "Giá trị", "Ghi chú"]
+    assert ("2025", "H39.04", "public_investment_disbursement_rate") in sheet.select(sheet.columns[:3]).rows()

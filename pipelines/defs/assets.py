@@ -9,6 +9,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.partitions import monthly
 from pipelines.defs.resources import CchcHome, build_connection
+from pipelines.contract import FILES
 from pipelines.history import record_refresh
 from pipelines.ingest import inbox as inbox_files
 from pipelines.ingest.load import MONTHLY_KINDS, REFERENCE_KINDS, load_file, prepare, stage
@@ -31,7 +32,8 @@ def _load(context, duckdb: DuckDBResource, cchc: CchcHome, kinds: list[str], per
             context.log.info(f"{r.file_name}: {r.status}, {r.rows_loaded} rows, {r.rows_skipped} skipped")
             results.append(r)
     present = {(f.kind, f.period) for f in files}
-    missing = [f"{k}_{p}" if p else k for k in kinds for p in periods if (k, p) not in present]
+    missing = [f"{k}_{p}" if p else k for k in kinds for p in periods
+               if (k, p) not in present and not FILES[k].optional]
     if missing:
         context.log.warning(f"Thiếu tệp / missing files: {', '.join(missing)}")
     return dg.MaterializeResult(metadata={

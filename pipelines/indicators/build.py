@@ -11,6 +11,7 @@ from pipelines.db import run_layer, transaction
 from pipelines.settings import WAREHOUSE_SQL
 
 TARGETS = WAREHOUSE_SQL / "seeds" / "targets.csv"
+REPORTED = WAREHOUSE_SQL / "seeds" / "reported_indicators.csv"
 
 
 def targets() -> pl.DataFrame:
@@ -19,9 +20,15 @@ def targets() -> pl.DataFrame:
                                                   "scope_code": pl.String, "threshold": pl.Float64})
 
 
+def reported_indicators() -> pl.DataFrame:
+    """The measures the plans set that no export measures; a steward enters their values."""
+    return pl.read_csv(REPORTED)
+
+
 def build_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
-    registry = targets().to_arrow()
+    registry, reported = targets().to_arrow(), reported_indicators().to_arrow()
     with transaction(con):
         con.execute("SET VARIABLE reporting_window = ?", [config.reporting_window()])
         con.execute("CREATE OR REPLACE TABLE staging.targets AS SELECT * FROM registry")
+        con.execute("CREATE OR REPLACE TABLE staging.reported_indicators AS SELECT * FROM reported")
         return run_layer(con, "indicators")

@@ -65,7 +65,13 @@ def explain(period: str, unit: str, indicator: str) -> tuple[list[dict], dict]:
             what = (f"đơn vị «{unit}»", f"unit '{unit}'") if known else (f"chỉ số «{indicator}»", f"indicator '{indicator}'")
             raise InputError(f"Không có {what[0]} trong kỳ {period}.", f"No {what[1]} in period {period}.")
         view = con.execute("SELECT table_name FROM duckdb_columns() WHERE schema_name = 'kpi' AND column_name = ?",
-                           [f"{indicator}_num"]).fetchone()[0]
+                           [f"{indicator}_num"]).fetchone()
+        if view is None:  # a reported indicator: its value is the steward's entry, there is nothing under it
+            rows = con.execute("SELECT period, scope_code, indicator, value, ghi_chu, _file FROM kpi.reported_values "
+                               "WHERE period = ? AND scope_code = ? AND indicator = ?", [period, unit, indicator])
+            names = [d[0] for d in rows.description]
+            return [dict(zip(names, r)) for r in rows.fetchall()], dict(zip(KPI_COLUMNS, total))
+        view = view[0]
         scope = ("reporting_unit = $unit" if unit not in ("province", "tinh", "huyen", "xa") else
                  "$unit = 'province' OR reporting_unit IN (SELECT ma_don_vi FROM core.dim_don_vi WHERE cap = $unit)")
         columns = DETAIL[view] + [f"{indicator}_num AS in_numerator", f"{indicator}_den AS in_denominator"]
@@ -79,7 +85,7 @@ def explain(period: str, unit: str, indicator: str) -> tuple[list[dict], dict]:
 
 
 def _check_period(con: duckdb.DuckDBPyConnection, period: str) -> None:
-    if not con.execute("SELECT count(*) FROM kpi.periods WHERE period = ?", [period]).fetchone()[0]:
+    if not con.execute("SELECT count(*) FROM kpi.scorecard WHERE period = ?", [period]).fetchone()[0]:
         first, last = con.execute("SELECT min(period), max(period) FROM kpi.periods WHERE period_type = 'month'").fetchone()
         raise InputError(
             f"Không có kỳ «{period}». Kỳ có dạng 2025-10, 2025-Q4, 2025-H1, 2025-9M, 2025, 2025-YTD-10; "
@@ -88,7 +94,8 @@ def _check_period(con: duckdb.DuckDBPyConnection, period: str) -> None:
             f"data runs from {first} to {last}.")
 
 
-def write(rows: list[dict], columns: list[str], fmt: str, out=sys.stdout) -> None:
+def write(rows: list[dict], columns: list[str], fmt: str, out=None) -> None:
+    out = out or sys.stdout
     if fmt == "json":
         json.dump(rows, out, ensure_ascii=False, indent=1, default=str)
         out.write("\n")

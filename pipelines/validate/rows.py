@@ -126,8 +126,12 @@ def frame_query(kind: str, columns: set[str]) -> str:
 
 
 def code_lists(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
-    """The lists suites check codes against: units and procedures of the loaded reference files."""
+    """The lists suites check codes against: units and procedures of the loaded reference files,
+    and the reported indicators of the registry."""
+    from pipelines.indicators.build import reported_indicators
+
     return {
+        "reported_indicators": reported_indicators()["code"].to_list(),
         "units": [c for (c,) in con.execute(
             "SELECT DISTINCT ma_don_vi FROM staging.don_vi WHERE ma_don_vi IS NOT NULL").fetchall()],
         "procedures": [c for (c,) in con.execute(

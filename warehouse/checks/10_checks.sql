@@ -20,6 +20,7 @@ WITH accepted AS (
     UNION ALL SELECT _file, count(*) FROM staging.so_hoa GROUP BY ALL
     UNION ALL SELECT _file, count(*) FROM staging.danh_muc_tthc GROUP BY ALL
     UNION ALL SELECT _file, count(*) FROM staging.don_vi GROUP BY ALL
+    UNION ALL SELECT _file, count(*) FROM staging.chi_so_bao_cao GROUP BY ALL
 ),
 quarantined AS (
     SELECT file_name, count(DISTINCT "row") AS n FROM meta.quarantine WHERE severity = 'critical' GROUP BY ALL

@@ -1,8 +1,8 @@
 -- The sixteen indicators of indicators.md, with the composite score's groups, points and
--- thresholds ("Composite score and ranking"). Reported (hand-entered) indicators join them from
--- warehouse/seeds/reported_indicators.csv.
+-- thresholds ("Composite score and ranking"); then the reported (hand-entered) indicators of
+-- warehouse/seeds/reported_indicators.csv, whose values come from the steward's chi_so_bao_cao file.
 CREATE OR REPLACE TABLE kpi.indicators AS
-SELECT * FROM (VALUES
+SELECT *, 'export' AS source, 'percent' AS unit, 'higher' AS better FROM (VALUES
     (1, 'on_time_rate', 'Tỷ lệ hồ sơ giải quyết đúng hạn', 'Dossiers on time', 'Tiến độ giải quyết', 20, 100),
     (2, 'resolved_on_time_rate', 'Tỷ lệ hồ sơ đã giải quyết đúng hạn', 'Resolved dossiers on time', NULL, NULL, NULL),
     (3, 'late_apology_rate', 'Tỷ lệ hồ sơ trễ hạn có phiếu xin lỗi', 'Late dossiers with an apology letter', NULL, NULL, NULL),
@@ -20,7 +20,10 @@ SELECT * FROM (VALUES
     (14, 'e_result_rate', 'Tỷ lệ cấp kết quả điện tử', 'Electronic results', 'Số hóa hồ sơ', 6, 100),
     (15, 'data_reuse_rate', 'Tỷ lệ khai thác, sử dụng lại dữ liệu số hóa', 'Reuse of digitized data', 'Số hóa hồ sơ', 2, 80),
     (16, 'satisfaction_rate', 'Mức độ hài lòng trong giải quyết TTHC', 'Satisfaction', 'Mức độ hài lòng', 6, 90)
-) AS t(ord, indicator, name_vi, name_en, score_group, max_points, score_threshold);
+) AS t(ord, indicator, name_vi, name_en, score_group, max_points, score_threshold)
+UNION ALL BY NAME
+SELECT 100 + row_number() OVER () AS ord, code AS indicator, name_vi, name_en, 'reported' AS source, unit, better
+FROM staging.reported_indicators;
 
 -- Value in percent, unrounded; empty when nothing was counted (status no_activity).
 CREATE OR REPLACE MACRO rate(numerator, denominator) AS

@@ -23,7 +23,7 @@ sums AS (
 )
 SELECT period, scope, scope_code, indicator, coalesce(numerator, 0) AS numerator,
     coalesce(denominator, 0) AS denominator, rate(numerator, denominator) AS value
-FROM (SELECT g.*, i.indicator FROM grid g CROSS JOIN kpi.indicators i)
+FROM (SELECT g.*, i.indicator FROM grid g CROSS JOIN kpi.indicators i WHERE i.source = 'export')
 FULL JOIN sums USING (period, scope, scope_code, indicator);
 
 -- The same by field (lĩnh vực) and by procedure, for units and the province: which ones drag a

@@ -5,11 +5,21 @@
 -- the unit by code, or by name when a province's unit codes differ from the registry's.
 CREATE OR REPLACE TABLE kpi.targets AS SELECT * FROM staging.targets;
 
+-- The steward's values of reported indicators (chi_so_bao_cao): the province's own row is the
+-- province scope, any other unit its unit scope.
+CREATE OR REPLACE TABLE kpi.reported_values AS
+SELECT r.ky AS period, CASE WHEN u.is_province THEN 'province' ELSE 'unit' END AS scope,
+    CASE WHEN u.is_province THEN 'province' ELSE r.ma_don_vi END AS scope_code, r.ma_chi_so AS indicator,
+    r.gia_tri AS value, r.ghi_chu, r._file
+FROM staging.chi_so_bao_cao r
+JOIN core.dim_don_vi u USING (ma_don_vi);
+
 CREATE OR REPLACE TABLE kpi.scorecard AS
 WITH v AS (
-    SELECT v.*, p.year AS period_year, u.cap AS unit_level, u.ten_don_vi
-    FROM kpi.values v
-    JOIN kpi.periods p USING (period)
+    SELECT v.*, CAST(left(v.period, 4) AS INTEGER) AS period_year, u.cap AS unit_level, u.ten_don_vi
+    FROM (SELECT period, scope, scope_code, indicator, numerator, denominator, value FROM kpi.values
+          UNION ALL
+          SELECT period, scope, scope_code, indicator, NULL, NULL, value FROM kpi.reported_values) v
     LEFT JOIN core.dim_don_vi u ON v.scope = 'unit' AND u.ma_don_vi = v.scope_code
 ),
 candidates AS (
