@@ -210,6 +210,9 @@ def test_a_merged_unit_rolls_up_to_its_successor_across_the_merger(inbox, cchc_h
                     ("2025-03", "SXD", 2, 2), ("2025-9M", "SXD", 2, 2), ("2025-H1", "SXD", 2, 2), ("2025-Q1", "SXD", 2, 2),
                     ("2025-YTD-02", "SGTVT", 1, 1), ("2025-YTD-02", "SXD", 0, 0),
                     ("2025-YTD-03", "SXD", 2, 2)]
+    # as today's units, SXD's February includes what SGTVT handled then
+    assert query(serving, "SELECT numerator, denominator FROM kpi.values_as_today WHERE period = '2025-02' "
+                 "AND scope_code = 'SXD' AND indicator = 'on_time_rate'") == [(1, 1)]
 
 
 def test_the_15th_to_14th_reporting_window(inbox, cchc_home):
