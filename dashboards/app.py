@@ -7,5 +7,8 @@ from dashboards.i18n import t
 st.set_page_config(page_title="CCHC Lạng Sơn", page_icon="📊", layout="wide")
 st.sidebar.radio("Ngôn ngữ / Language", ["Tiếng Việt", "English"], key="lang", horizontal=True)
 
-pages = [st.Page("pages/loaded.py", title=t("page_loaded"), icon="🗂️", default=True)]
+pages = [
+    st.Page("pages/overview.py", title=t("page_overview"), icon=":material/target:", default=True),
+    st.Page("pages/loaded.py", title=t("page_loaded"), icon=":material/folder_open:"),
+]
 st.navigation(pages).run()

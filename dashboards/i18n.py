@@ -29,6 +29,31 @@ TEXT = {
     "online": ("Trực tuyến", "Online"),
     "provisional": ("số liệu tạm thời", "provisional figures"),
     "missing": ("không có dữ liệu", "no data"),
+    "page_overview": ("Tổng quan", "Overview"),
+    "scope": ("Đơn vị", "Unit"),
+    "period_type": ("Loại kỳ", "Period type"),
+    "period": ("Kỳ", "Period"),
+    "month_type": ("Tháng", "Month"),
+    "quarter": ("Quý", "Quarter"),
+    "half": ("6 tháng", "Half year"),
+    "nine_months": ("9 tháng", "Nine months"),
+    "year": ("Năm", "Year"),
+    "ytd": ("Lũy kế từ đầu năm", "Year to date"),
+    "target": ("Chỉ tiêu", "Target"),
+    "no_target_set": ("chưa có chỉ tiêu", "no target"),
+    "vs_previous": ("so với kỳ trước", "vs previous period"),
+    "last_year": ("Cùng kỳ năm trước", "Same period last year"),
+    # a symbol and a word besides the colour, for colour-blind readers
+    "met": (":green-badge[✔ Đạt]", ":green-badge[✔ Met]"),
+    "not_met": (":red-badge[✘ Chưa đạt]", ":red-badge[✘ Not met]"),
+    "no_activity": (":gray-badge[– Không phát sinh]", ":gray-badge[– No activity]"),
+    "no_target": (":gray-badge[○ Không có chỉ tiêu]", ":gray-badge[○ No target]"),
+    "pp": ("điểm %", "pp"),
+    "summary": ("Đạt {met}/{judged} chỉ tiêu", "{met} of {judged} targets met"),
+    "estimate_note": ("Điểm tổng hợp là ước tính Bộ chỉ số phục vụ người dân, doanh nghiệp từ dữ liệu của tỉnh.",
+                      "The composite score estimates the national service index from the province's own data."),
+    "composite": ("Điểm tổng hợp", "Composite score"),
+    "rank": ("Xếp hạng trong cấp", "Rank within level"),
 }
 
 
@@ -46,3 +71,19 @@ def fmt_int(n) -> str:
         return "—"
     s = f"{int(n):,}"
     return s.replace(",", ".") if lang() == 0 else s
+
+
+def fmt_pct(v) -> str:
+    """99.1234 → 99,12% (vi-VN); missing stays visibly missing, never 0."""
+    if v is None or v != v:
+        return "—"
+    s = f"{v:.2f}%"
+    return s.replace(".", ",") if lang() == 0 else s
+
+
+def fmt_pp(v) -> str | None:
+    """A change of a rate, in percentage points with its sign: +1,20 điểm %."""
+    if v is None or v != v:
+        return None
+    s = f"{v:+.2f}"
+    return f"{s.replace('.', ',') if lang() == 0 else s} {t('pp')}"

@@ -26,8 +26,12 @@ def published(inbox):
     refresh(inbox)
 
 
+def loaded_page():
+    return AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/loaded.py").run()
+
+
 def test_shell_shows_what_was_loaded(published):
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = loaded_page()
     assert not at.exception and not at.error
     assert at.title[0].value == "Kho chỉ số CCHC tỉnh Lạng Sơn"
     assert [m.value for m in at.metric] == ["2", "1.235", "5"]  # periods, dossiers (vi-VN), units
@@ -37,14 +41,57 @@ def test_shell_shows_what_was_loaded(published):
 def test_english_switch(published):
     at = AppTest.from_file(APP, default_timeout=30).run()
     at.sidebar.radio[0].set_value("English").run()
-    assert at.title[0].value == "Lạng Sơn CCHC KPI warehouse"
-    assert [m.value for m in at.metric] == ["2", "1,235", "5"]
+    assert at.title[0].value == "Overview"
+    assert at.selectbox(key="period_type.1").value == "Month"
+    assert at.selectbox(key="period.month.1").value == "2025-11"
+    assert tile(at, "on_time_rate", "Dossiers on time")[0] == "100.00%"  # the commune's one dossier, on time
 
 
 def test_without_a_published_warehouse_it_says_so():
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     assert "cchc refresh" in at.info[0].value
+
+
+def tile(at, code, name):
+    """The value, delta and status line of the overview tile of indicator `code`, headed `name`."""
+    metric = next(m for m in at.metric if m.label == code)
+    lines = [m.value for m in at.markdown]
+    return metric.value, metric.delta, lines[lines.index(f"**{name}**") + 1]
+
+
+def test_overview_for_the_province_and_a_unit(published, capsys):
+    import json
+
+    from pipelines.cli import main
+
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Tổng quan"
+    assert at.selectbox(key="period.month.0").value == "2025-11"  # the latest month
+    at.selectbox(key="period.month.0").set_value("2025-10").run()
+    # 1,234 on time in SXD; the commune's one dossier is in November
+    value, delta, status = tile(at, "on_time_rate", "Tỷ lệ hồ sơ giải quyết đúng hạn")
+    assert main(["kpis", "--period", "2025-10", "--scope", "province", "--format", "json"]) == 0
+    line = next(r for r in json.loads(capsys.readouterr().out) if r["indicator"] == "on_time_rate")
+    assert value == f"{line['value']:.2f}%".replace(".", ",") == "100,00%"  # the same number as `cchc kpis`
+    assert not delta  # no earlier month: missing, not +0
+    assert status.startswith(":green-badge[✔ Đạt]")
+    at.selectbox(key="scope.0").set_value("Phường Đông Kinh (05977)").run()
+    at.selectbox(key="period.month.0").set_value("2025-11").run()
+    value, delta, status = tile(at, "online_dossier_rate_all", "Tỷ lệ hồ sơ trực tuyến trên tổng hồ sơ")
+    assert value == "0,00%" and not at.exception  # its one dossier came in person
+    at.selectbox(key="period_type.0").set_value("Quý").run()
+    assert at.selectbox(key="period.quarter.0").value == "2025-Q4"
+
+
+def test_overview_opens_on_the_unit_and_period_of_a_link(published):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["unit"] = "SXD"
+    at.query_params["period"] = "2025-Q4"
+    at.run()
+    assert at.selectbox(key="scope.0").value == "Sở Xây dựng (SXD)" and at.selectbox(key="period.quarter.0").value == "2025-Q4"
+    assert at.selectbox(key="period_type.0").value == "Quý"
 
 
 def _free_port() -> int:
@@ -75,6 +122,13 @@ def test_shell_in_a_real_browser(published, cchc_home):
                     if time.monotonic() > deadline:
                         raise
                     time.sleep(0.5)
+            page.wait_for_selector("text=Tỷ lệ hồ sơ giải quyết đúng hạn", timeout=30000)  # the overview
+            page.wait_for_selector("text=Chỉ tiêu > 99%", timeout=30000)
+            page.wait_for_timeout(1500)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+            page.goto(f"http://localhost:{port}/loaded", timeout=10000)
             page.wait_for_selector("text=Kho chỉ số CCHC tỉnh Lạng Sơn", timeout=30000)
             page.wait_for_selector("text=1.235", timeout=30000)
             page.wait_for_selector("text=Số hồ sơ theo tháng tiếp nhận và cấp", timeout=30000)

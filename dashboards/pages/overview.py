@@ -1,0 +1,82 @@
+"""Tổng quan: for the province or one unit and a period, a tile per indicator with its value,
+the target and the plan that set it, met or not, the change against the previous period (in
+percentage points) and the same period last year, and a trend line."""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboards.data import published, query
+from dashboards.i18n import fmt_pct, fmt_pp, lang, t
+
+PERIOD_TYPES = ["month", "quarter", "half", "nine_months", "year", "ytd"]
+TYPE_KEYS = {"month": "month_type", "quarter": "quarter", "half": "half", "nine_months": "nine_months",
+             "year": "year", "ytd": "ytd"}
+PER_ROW = 4
+
+st.title(t("page_overview"))
+if not published():
+    st.info(t("no_data"))
+    st.stop()
+
+scopes = query("SELECT scope, scope_code, name_vi, name_en FROM marts.scopes ORDER BY level_order, name_vi")
+periods = query("SELECT period, period_type, start_date, end_date, complete FROM kpi.periods ORDER BY end_date DESC, period")
+names = dict(zip(scopes["scope_code"], scopes["name_en" if lang() else "name_vi"]))
+wanted = st.query_params.get("unit", "province")  # alerts link here with ?unit=…&period=…
+wanted_period = st.query_params.get("period")
+wanted_type = periods.set_index("period")["period_type"].get(wanted_period, "month")
+
+
+
+def choose(where, label: str, options: list, default, name: str, fmt=str):
+    """A selectbox whose choice survives the language switch: the widget's key carries the
+    language (its labels change), the choice itself is kept under `name`."""
+    current = st.session_state.get(name, default)
+    labels = [fmt(o) for o in options]
+    shown = where.selectbox(label, labels, index=options.index(current) if current in options else 0,
+                            key=f"{name}.{lang()}")
+    st.session_state[name] = value = options[labels.index(shown)]
+    return value
+
+
+left, middle, right = st.columns([3, 2, 2])
+scope_code = choose(left, t("scope"), list(scopes["scope_code"]), wanted, "scope", names.get)
+period_type = choose(middle, t("period_type"), PERIOD_TYPES, wanted_type, "period_type", lambda k: t(TYPE_KEYS[k]))
+period = choose(right, t("period"), list(periods.loc[periods["period_type"] == period_type, "period"]), wanted_period,
+                f"period.{period_type}")
+
+chosen = periods.set_index("period").loc[period]
+refreshed = query("SELECT max(finished_at) AS at FROM meta.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
+provisional = not chosen["complete"] or chosen["end_date"] >= dt.date.today().replace(day=1)
+st.caption(f"{names[scope_code]} · {t('period')} {period} ({chosen['start_date']:%d/%m/%Y} – {chosen['end_date']:%d/%m/%Y})"
+           + (f" · **{t('provisional')}**" if provisional else "")
+           + f" · {t('freshness')}: {refreshed:%d/%m/%Y %H:%M}")
+
+tiles = query("SELECT * FROM marts.scorecard_tiles WHERE period = ? AND scope_code = ? ORDER BY ord", [period, scope_code])
+judged = tiles[tiles["status"].isin(["met", "not_met"])]
+score = query("SELECT score, rank FROM kpi.composite WHERE period = ? AND scope_code = ?", [period, scope_code])
+head = st.columns(3)
+head[0].metric(t("summary").format(met=int((judged["status"] == "met").sum()), judged=len(judged)),
+               f"{(judged['status'] == 'met').mean() * 100:.0f}%" if len(judged) else "—")
+if len(score):
+    head[1].metric(t("composite"), fmt_pct(score["score"].iloc[0]).removesuffix("%"), help=t("estimate_note"))
+    if score["rank"].iloc[0] == score["rank"].iloc[0]:
+        head[2].metric(t("rank"), int(score["rank"].iloc[0]))
+
+for start in range(0, len(tiles), PER_ROW):
+    for col, (_, tile) in zip(st.columns(PER_ROW), tiles.iloc[start:start + PER_ROW].iterrows()):
+        is_rate = tile["source"] == "export"
+        change = tile["value"] - tile["previous_value"] if is_rate else None
+        trend = [v for v in tile["trend"] if v == v and v is not None] if tile["trend"] is not None else []
+        has_target = tile["target"] == tile["target"] and tile["target"] is not None
+        tile_box = col.container(border=True)
+        tile_box.markdown(f"**{tile['name_en'] if lang() else tile['name_vi']}**")
+        tile_box.metric(tile["indicator"], fmt_pct(tile["value"]) if is_rate else (
+                            "—" if tile["value"] != tile["value"] else f"{tile['value']:g}"),
+                        delta=fmt_pp(change), label_visibility="collapsed",
+                        delta_description=t("vs_previous") if change == change and change is not None else None,
+                        chart_data=trend if len(trend) > 1 else None,
+                        help=tile["target_quote"] if isinstance(tile["target_quote"], str) else None)
+        tile_box.markdown(t(tile["status"]) + (f" {t('target')} {tile['comparator']} {tile['target']:g}%" if has_target else ""))
+        tile_box.caption((f"{tile['target_source']}  \n" if has_target else "")
+                         + f"{t('last_year')}: {fmt_pct(tile['last_year_value'])}")
