@@ -54,6 +54,16 @@ TEXT = {
                       "The composite score estimates the national service index from the province's own data."),
     "composite": ("Điểm tổng hợp", "Composite score"),
     "rank": ("Xếp hạng trong cấp", "Rank within level"),
+    "page_ranking": ("Xếp hạng", "Ranking"),
+    "rank_by": ("Xếp theo", "Rank by"),
+    "level_tinh": ("Sở, ban, ngành (cấp tỉnh)", "Provincial departments"),
+    "level_huyen": ("Cấp huyện", "Districts"),
+    "level_xa": ("Xã, phường", "Communes and wards"),
+    "rank_col": ("Hạng", "Rank"),
+    "value": ("Giá trị", "Value"),
+    "status": ("Đánh giá", "Status"),
+    "movement": ("So với kỳ trước", "Since last period"),
+    "units_ranked": ("{n} đơn vị được xếp hạng", "{n} units ranked"),
 }
 
 
@@ -71,6 +81,16 @@ def fmt_int(n) -> str:
         return "—"
     s = f"{int(n):,}"
     return s.replace(",", ".") if lang() == 0 else s
+
+
+STATUS_TEXT = {  # plain text for tables: a symbol and a word, readable without colour
+    "met": ("✔ Đạt", "✔ Met"), "not_met": ("✘ Chưa đạt", "✘ Not met"),
+    "no_activity": ("– Không phát sinh", "– No activity"), "no_target": ("○ Không có chỉ tiêu", "○ No target"),
+}
+
+
+def status_text(status) -> str:
+    return STATUS_TEXT[status][lang()] if status in STATUS_TEXT else ""
 
 
 def fmt_pct(v) -> str:

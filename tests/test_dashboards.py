@@ -94,6 +94,22 @@ def test_overview_opens_on_the_unit_and_period_of_a_link(published):
     assert at.selectbox(key="period_type.0").value == "Quý"
 
 
+def test_ranking_by_composite_and_by_an_indicator(published):
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/ranking.py").run()
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Xếp hạng"
+    at.selectbox(key="period.month.0").set_value("2025-10").run()
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Hạng", "Đơn vị", "Giá trị", "So với kỳ trước"]
+    assert table.iloc[0]["Đơn vị"] == "Sở Xây dựng (SXD)" and table.iloc[0]["Hạng"] == 1  # the only department with dossiers
+    at.selectbox(key="rank_by.0").set_value("Tỷ lệ hồ sơ giải quyết đúng hạn").run()
+    row = at.dataframe[0].value.iloc[0]
+    assert (row["Giá trị"], row["Đánh giá"], row["So với kỳ trước"]) == ("100,00%", "✔ Đạt", "—")
+    at.selectbox(key="level.0").set_value("Xã, phường").run()
+    at.selectbox(key="period.month.0").set_value("2025-11").run()
+    assert list(at.dataframe[0].value["Đơn vị"]) == ["Phường Đông Kinh (05977)"]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -128,6 +144,11 @@ def test_shell_in_a_real_browser(published, cchc_home):
             assert page.locator('[data-testid="stException"]').count() == 0
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+            page.goto(f"http://localhost:{port}/ranking", timeout=10000)
+            page.wait_for_selector("text=Xếp theo", timeout=30000)
+            page.wait_for_timeout(1500)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            page.screenshot(path=str(ARTIFACTS / "ranking.png"), full_page=True)
             page.goto(f"http://localhost:{port}/loaded", timeout=10000)
             page.wait_for_selector("text=Kho chỉ số CCHC tỉnh Lạng Sơn", timeout=30000)
             page.wait_for_selector("text=1.235", timeout=30000)

@@ -2,16 +2,12 @@
 the target and the plan that set it, met or not, the change against the previous period (in
 percentage points) and the same period last year, and a trend line."""
 
-import datetime as dt
-
 import streamlit as st
 
 from dashboards.data import published, query
 from dashboards.i18n import fmt_pct, fmt_pp, lang, t
+from dashboards.widgets import choose, choose_period, period_caption
 
-PERIOD_TYPES = ["month", "quarter", "half", "nine_months", "year", "ytd"]
-TYPE_KEYS = {"month": "month_type", "quarter": "quarter", "half": "half", "nine_months": "nine_months",
-             "year": "year", "ytd": "ytd"}
 PER_ROW = 4
 
 st.title(t("page_overview"))
@@ -20,37 +16,12 @@ if not published():
     st.stop()
 
 scopes = query("SELECT scope, scope_code, name_vi, name_en FROM marts.scopes ORDER BY level_order, name_vi")
-periods = query("SELECT period, period_type, start_date, end_date, complete FROM kpi.periods ORDER BY end_date DESC, period")
 names = dict(zip(scopes["scope_code"], scopes["name_en" if lang() else "name_vi"]))
-wanted = st.query_params.get("unit", "province")  # alerts link here with ?unit=…&period=…
-wanted_period = st.query_params.get("period")
-wanted_type = periods.set_index("period")["period_type"].get(wanted_period, "month")
-
-
-
-def choose(where, label: str, options: list, default, name: str, fmt=str):
-    """A selectbox whose choice survives the language switch: the widget's key carries the
-    language (its labels change), the choice itself is kept under `name`."""
-    current = st.session_state.get(name, default)
-    labels = [fmt(o) for o in options]
-    shown = where.selectbox(label, labels, index=options.index(current) if current in options else 0,
-                            key=f"{name}.{lang()}")
-    st.session_state[name] = value = options[labels.index(shown)]
-    return value
-
-
 left, middle, right = st.columns([3, 2, 2])
-scope_code = choose(left, t("scope"), list(scopes["scope_code"]), wanted, "scope", names.get)
-period_type = choose(middle, t("period_type"), PERIOD_TYPES, wanted_type, "period_type", lambda k: t(TYPE_KEYS[k]))
-period = choose(right, t("period"), list(periods.loc[periods["period_type"] == period_type, "period"]), wanted_period,
-                f"period.{period_type}")
-
-chosen = periods.set_index("period").loc[period]
-refreshed = query("SELECT max(finished_at) AS at FROM meta.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
-provisional = not chosen["complete"] or chosen["end_date"] >= dt.date.today().replace(day=1)
-st.caption(f"{names[scope_code]} · {t('period')} {period} ({chosen['start_date']:%d/%m/%Y} – {chosen['end_date']:%d/%m/%Y})"
-           + (f" · **{t('provisional')}**" if provisional else "")
-           + f" · {t('freshness')}: {refreshed:%d/%m/%Y %H:%M}")
+scope_code = choose(left, t("scope"), list(scopes["scope_code"]), st.query_params.get("unit", "province"), "scope",
+                    names.get)  # alerts link here with ?unit=…&period=…
+chosen, period = choose_period(middle, right)
+period_caption(names[scope_code], chosen, period)
 
 tiles = query("SELECT * FROM marts.scorecard_tiles WHERE period = ? AND scope_code = ? ORDER BY ord", [period, scope_code])
 judged = tiles[tiles["status"].isin(["met", "not_met"])]

@@ -1,0 +1,52 @@
+"""Xếp hạng: the units of a level ranked by the composite score or by one indicator, ties ranked
+equal, each against its own target, with its movement since the period before."""
+
+import streamlit as st
+
+from dashboards.data import published, query
+from dashboards.i18n import fmt_pct, lang, status_text, t
+from dashboards.widgets import choose, choose_period, period_caption
+
+LEVELS = ["tinh", "xa", "huyen"]
+MET_COLOURS = {"met": "background-color: #e6f4ea", "not_met": "background-color: #fce8e6"}
+
+st.title(t("page_ranking"))
+if not published():
+    st.info(t("no_data"))
+    st.stop()
+
+indicators = query("SELECT indicator, name_vi, name_en FROM kpi.indicators WHERE source = 'export' ORDER BY ord")
+labels = {"composite": t("composite")} | dict(zip(indicators["indicator"], indicators["name_en" if lang() else "name_vi"]))
+top = st.columns([2, 3, 2, 2])
+level = choose(top[0], t("level"), LEVELS, "tinh", "level", lambda c: t(f"level_{c}"))
+indicator = choose(top[1], t("rank_by"), list(labels), "composite", "rank_by", labels.get)
+chosen, period = choose_period(top[2], top[3])
+period_caption(t(f"level_{level}"), chosen, period)
+
+rows = query(
+    "SELECT r.rank, s.name_vi, s.name_en, r.value, r.status, r.previous_rank FROM marts.ranking r "
+    "JOIN marts.scopes s ON s.scope = 'unit' AND s.scope_code = r.scope_code "
+    "WHERE r.period = ? AND r.level = ? AND r.indicator = ? ORDER BY r.rank, s.name_vi", [period, level, indicator])
+if indicator == "composite":
+    st.caption(t("estimate_note"))
+st.caption(t("units_ranked").format(n=len(rows)))
+
+
+def movement(row) -> str:
+    if row["previous_rank"] != row["previous_rank"]:
+        return "—"
+    change = int(row["previous_rank"] - row["rank"])
+    return f"▲ {change}" if change > 0 else f"▼ {-change}" if change < 0 else "="
+
+
+table = rows.assign(
+    unit=rows["name_en" if lang() else "name_vi"],
+    shown=rows["value"].map(fmt_pct).str.removesuffix("%" if indicator == "composite" else "\0"),
+    judged=rows["status"].map(status_text),
+    moved=rows.apply(movement, axis=1) if len(rows) else [],
+)
+columns = ["rank", "unit", "shown", "moved"] if indicator == "composite" else ["rank", "unit", "shown", "judged", "moved"]
+view = table[columns].rename(columns={
+    "rank": t("rank_col"), "unit": t("scope"), "shown": t("value"), "judged": t("status"), "moved": t("movement")})
+styled = view.style.apply(lambda _: [MET_COLOURS.get(s, "") for s in rows["status"]], subset=[t("status")])
+st.dataframe(styled if indicator != "composite" else view, hide_index=True, width="stretch")
