@@ -64,6 +64,20 @@ TEXT = {
     "status": ("Đánh giá", "Status"),
     "movement": ("So với kỳ trước", "Since last period"),
     "units_ranked": ("{n} đơn vị được xếp hạng", "{n} units ranked"),
+    "page_targets": ("Chỉ tiêu", "Targets"),
+    "targets_applying": ("Chỉ tiêu áp dụng cho {who}", "Targets that apply to {who}"),
+    "targets_note": ("Chỉ tiêu của đơn vị ưu tiên hơn chỉ tiêu theo cấp và của tỉnh; năm gần nhất được dùng, "
+                     "chỉ tiêu năm trước được chuyển tiếp.",
+                     "A unit's own target comes before its level's and the province's; the latest year applies, "
+                     "an earlier year's is carried forward."),
+    "indicator": ("Chỉ số", "Indicator"),
+    "plan": ("Kế hoạch", "Plan"),
+    "quote": ("Trích dẫn", "Quote"),
+    "year_col": ("Năm", "Year"),
+    "applies_to": ("Áp dụng cho", "Applies to"),
+    "reported_values": ("Chỉ số báo cáo (nhập tay)", "Reported indicators (entered by hand)"),
+    "no_reported": ("Chưa có giá trị nhập tay: dùng `cchc template` để lập mẫu chi_so_bao_cao.xlsx.",
+                    "No values entered yet: `cchc template` writes the chi_so_bao_cao.xlsx form."),
 }
 
 

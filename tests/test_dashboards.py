@@ -110,6 +110,18 @@ def test_ranking_by_composite_and_by_an_indicator(published):
     assert list(at.dataframe[0].value["Đơn vị"]) == ["Phường Đông Kinh (05977)"]
 
 
+def test_targets_page_lists_what_applies_with_quotes(published):
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/targets.py").run()
+    assert not at.exception and not at.error
+    at.selectbox(key="scope.0").set_value("Sở Xây dựng (SXD)").run()
+    targets = at.dataframe[0].value
+    own = targets[targets["Áp dụng cho"] == "Sở Xây dựng"]  # its own plan, found by name
+    assert len(own) == 17 and set(own["Năm"]) == {2025}
+    row = own[own["Chỉ số"] == "Tỷ lệ hồ sơ trực tuyến toàn trình"].iloc[0]
+    assert row["Chỉ tiêu"] == "> 80" and "55/KH-SXD" in row["Kế hoạch"] and "80%" in row["Trích dẫn"]
+    assert "cchc template" in at.info[0].value  # no reported values yet
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,0 +1,52 @@
+"""Chỉ tiêu: the plans' targets that apply to the province or a unit, each with its plan and the
+quoted sentence; and the reported (hand-entered) indicators with their values and status."""
+
+import streamlit as st
+
+from dashboards.data import published, query
+from dashboards.i18n import lang, status_text, t
+from dashboards.widgets import choose
+
+st.title(t("page_targets"))
+if not published():
+    st.info(t("no_data"))
+    st.stop()
+
+scopes = query("SELECT scope_code, name_vi, name_en FROM marts.scopes ORDER BY level_order, name_vi")
+names = dict(zip(scopes["scope_code"], scopes["name_en" if lang() else "name_vi"]))
+scope_code = choose(st, t("scope"), list(scopes["scope_code"]), st.query_params.get("unit", "province"), "scope",
+                    names.get)
+name = "name_en" if lang() else "name_vi"
+
+
+def shown(comparator: str, threshold: str) -> str:
+    """SQL for '≥ 80' from ('>=', 80.0)."""
+    return (f"replace(replace({comparator}, '>=', '≥'), '<=', '≤') || ' ' || format('{{:g}}', {threshold})")
+
+
+st.subheader(t("targets_applying").format(who=names[scope_code]))
+st.caption(t("targets_note"))
+targets = query(
+    f"SELECT t.year, i.{name} AS indicator, {shown('t.comparator', 't.threshold')} AS target, t.scope_name, "
+    "concat_ws(', ', t.issuer, t.plan_number, strftime(t.plan_date, '%d/%m/%Y')) AS plan, t.quote "
+    "FROM kpi.targets t JOIN kpi.indicators i USING (indicator) "
+    "LEFT JOIN core.dim_don_vi u ON u.ma_don_vi = $unit "
+    "WHERE t.scope_type = 'province' OR (t.scope_type = 'level' AND t.scope_code = u.cap) "
+    "OR (t.scope_type = 'unit' AND (t.scope_code = $unit OR lower(t.scope_name) = lower(u.ten_don_vi))) "
+    "ORDER BY t.year DESC, i.ord, t.target_id", {"unit": scope_code})
+st.dataframe(targets.rename(columns={"year": t("year_col"), "indicator": t("indicator"), "target": t("target"),
+                                     "scope_name": t("applies_to"), "plan": t("plan"), "quote": t("quote")}),
+             hide_index=True, width="stretch")
+
+st.subheader(t("reported_values"))
+reported = query(
+    f"SELECT s.period, i.{name} AS indicator, s.value, {shown('s.comparator', 's.target')} AS target, s.status, "
+    "s.target_source FROM kpi.scorecard s JOIN kpi.indicators i USING (indicator) "
+    "WHERE i.source = 'reported' AND s.scope_code = ? ORDER BY s.period DESC, i.ord", [scope_code])
+if reported.empty:
+    st.info(t("no_reported"))
+else:
+    reported["status"] = reported["status"].map(status_text)
+    st.dataframe(reported.rename(columns={"period": t("period"), "indicator": t("indicator"), "value": t("value"),
+                                          "target": t("target"), "status": t("status"), "target_source": t("plan")}),
+                 hide_index=True, width="stretch")
