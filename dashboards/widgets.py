@@ -6,12 +6,30 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboards.data import query
+from dashboards.data import published, query
 from dashboards.i18n import lang, t
 
 PERIOD_TYPES = ["month", "quarter", "half", "nine_months", "year", "ytd"]
 TYPE_KEYS = {"month": "month_type", "quarter": "quarter", "half": "half", "nine_months": "nine_months",
              "year": "year", "ytd": "ytd"}
+
+
+def page(title_key: str) -> None:
+    """Every page's head: its title, or a clear word when nothing is published yet."""
+    st.title(t(title_key))
+    if not published():
+        st.info(t("no_data"))
+        st.stop()
+
+
+def choose_scope(where) -> tuple[str, str]:
+    """The province or a unit; `?unit=…` in the link chooses it (alerts link here). Returns the
+    code and its name."""
+    scopes = query("SELECT scope_code, name_vi, name_en FROM marts.scopes ORDER BY level_order, name_vi")
+    names = dict(zip(scopes["scope_code"], scopes["name_en" if lang() else "name_vi"]))
+    code = choose(where, t("scope"), list(scopes["scope_code"]), st.query_params.get("unit", "province"), "scope",
+                  names.get)
+    return code, names[code]
 
 
 def choose(where, label: str, options: list, default, name: str, fmt=str):

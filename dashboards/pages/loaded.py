@@ -4,13 +4,11 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboards.data import published, query
+from dashboards.data import query
 from dashboards.i18n import fmt_int, t
+from dashboards.widgets import page
 
-st.title(t("app_title"))
-if not published():
-    st.info(t("no_data"))
-    st.stop()
+page("app_title")
 
 refreshed = query("SELECT max(finished_at) AS at FROM meta.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
 periods = query("SELECT * FROM marts.periods_loaded ORDER BY thang")

@@ -4,24 +4,18 @@ percentage points) and the same period last year, and a trend line."""
 
 import streamlit as st
 
-from dashboards.data import published, query
+from dashboards.data import query
 from dashboards.i18n import fmt_pct, fmt_pp, lang, t
-from dashboards.widgets import choose, choose_period, period_caption
+from dashboards.widgets import choose_period, choose_scope, page, period_caption
 
 PER_ROW = 4
 
-st.title(t("page_overview"))
-if not published():
-    st.info(t("no_data"))
-    st.stop()
+page("page_overview")
 
-scopes = query("SELECT scope, scope_code, name_vi, name_en FROM marts.scopes ORDER BY level_order, name_vi")
-names = dict(zip(scopes["scope_code"], scopes["name_en" if lang() else "name_vi"]))
 left, middle, right = st.columns([3, 2, 2])
-scope_code = choose(left, t("scope"), list(scopes["scope_code"]), st.query_params.get("unit", "province"), "scope",
-                    names.get)  # alerts link here with ?unit=…&period=…
+scope_code, scope_name = choose_scope(left)
 chosen, period = choose_period(middle, right)
-period_caption(names[scope_code], chosen, period)
+period_caption(scope_name, chosen, period)
 
 tiles = query("SELECT * FROM marts.scorecard_tiles WHERE period = ? AND scope_code = ? ORDER BY ord", [period, scope_code])
 judged = tiles[tiles["status"].isin(["met", "not_met"])]

@@ -3,17 +3,14 @@ equal, each against its own target, with its movement since the period before.""
 
 import streamlit as st
 
-from dashboards.data import published, query
+from dashboards.data import query
 from dashboards.i18n import fmt_pct, lang, status_text, t
-from dashboards.widgets import choose, choose_period, period_caption
+from dashboards.widgets import choose, choose_period, page, period_caption
 
 LEVELS = ["tinh", "xa", "huyen"]
 MET_COLOURS = {"met": "background-color: #e6f4ea", "not_met": "background-color: #fce8e6"}
 
-st.title(t("page_ranking"))
-if not published():
-    st.info(t("no_data"))
-    st.stop()
+page("page_ranking")
 
 indicators = query("SELECT indicator, name_vi, name_en FROM kpi.indicators WHERE source = 'export' ORDER BY ord")
 labels = {"composite": t("composite")} | dict(zip(indicators["indicator"], indicators["name_en" if lang() else "name_vi"]))

@@ -3,19 +3,13 @@ quoted sentence; and the reported (hand-entered) indicators with their values an
 
 import streamlit as st
 
-from dashboards.data import published, query
+from dashboards.data import query
 from dashboards.i18n import lang, status_text, t
-from dashboards.widgets import choose
+from dashboards.widgets import choose_scope, page
 
-st.title(t("page_targets"))
-if not published():
-    st.info(t("no_data"))
-    st.stop()
+page("page_targets")
 
-scopes = query("SELECT scope_code, name_vi, name_en FROM marts.scopes ORDER BY level_order, name_vi")
-names = dict(zip(scopes["scope_code"], scopes["name_en" if lang() else "name_vi"]))
-scope_code = choose(st, t("scope"), list(scopes["scope_code"]), st.query_params.get("unit", "province"), "scope",
-                    names.get)
+scope_code, scope_name = choose_scope(st)
 name = "name_en" if lang() else "name_vi"
 
 
@@ -24,7 +18,7 @@ def shown(comparator: str, threshold: str) -> str:
     return (f"replace(replace({comparator}, '>=', '≥'), '<=', '≤') || ' ' || format('{{:g}}', {threshold})")
 
 
-st.subheader(t("targets_applying").format(who=names[scope_code]))
+st.subheader(t("targets_applying").format(who=scope_name))
 st.caption(t("targets_note"))
 targets = query(
     f"SELECT t.year, i.{name} AS indicator, {shown('t.comparator', 't.threshold')} AS target, t.scope_name, "
