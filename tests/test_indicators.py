@@ -184,6 +184,16 @@ def test_kpis_and_explain_agree(published, monkeypatch, capsys):
         assert all(view_key in r for r in listed)
 
 
+def test_kpis_piped_into_head_ends_quietly(published):
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(f"'{sys.executable}' -m pipelines.cli kpis --period {OCT} | head -1", shell=True,
+                          capture_output=True, text=True, env={**os.environ, "CCHC_HOME": str(published)})
+    assert done.stdout.startswith("period,scope,scope_code,indicator") and done.stderr == ""
+
+
 def test_kpis_says_which_periods_exist(published, monkeypatch, capsys):
     monkeypatch.setenv("CCHC_HOME", str(published))
     assert main(["kpis", "--period", "2025-13"]) == 2
