@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 import streamlit as st
 
 TEXT = {
@@ -78,11 +81,156 @@ TEXT = {
     "reported_values": ("Chỉ số báo cáo (nhập tay)", "Reported indicators (entered by hand)"),
     "no_reported": ("Chưa có giá trị nhập tay: dùng `cchc template` để lập mẫu chi_so_bao_cao.xlsx.",
                     "No values entered yet: `cchc template` writes the chi_so_bao_cao.xlsx form."),
+    "first_rows": ("Hiện {shown} dòng đầu trong {total} dòng; tệp tải về có đủ.",
+                   "Showing the first {shown} of {total} rows; the downloads hold them all."),
+    "unit_gone": ("{unit} hoạt động đến {until}, sau đó sáp nhập vào {successor}: số liệu kỳ này của đơn vị "
+                  "được tính cho {successor}. Hãy chọn {successor} hoặc một kỳ trước đó.",
+                  "{unit} existed until {until} and then merged into {successor}, which reports its figures for "
+                  "this period. Choose {successor} or an earlier period."),
+    "page_quality": ("Chất lượng dữ liệu", "Data quality"),
+    "refresh_failed": ("Lần làm mới lúc {at} thất bại: {message} — Số liệu đang hiển thị vẫn là của lần thành công "
+                       "lúc {good}. Sửa tệp theo thông báo rồi chạy lại `cchc refresh`.",
+                       "The refresh at {at} failed: {message} — The figures shown are still those of the refresh "
+                       "that succeeded at {good}. Fix the file as the message says and run `cchc refresh` again."),
+    "refresh_history": ("Lịch sử làm mới", "Refresh history"),
+    "which_refresh": ("Lần làm mới", "Refresh"),
+    "run_succeeded": ("✔ Thành công", "✔ Succeeded"),
+    "run_failed": ("✘ Thất bại", "✘ Failed"),
+    "run_files": ("Lần này kiểm tra **{files}** tệp, **{held}** tệp bị giữ lại (không nạp).",
+                  "This refresh validated **{files}** files and held back **{held}**."),
+    "nothing_validated": ("Lần này không có tệp nào thay đổi.", "No file changed in this refresh."),
+    "outcome_staged": ("✔ Đã nạp", "✔ Loaded"),
+    "outcome_held_back": ("⏸ Giữ lại", "⏸ Held back"),
+    "files_in_warehouse": ("Tệp trong kho", "Files in the warehouse"),
+    "reconciled": ("{files} tệp; số dòng đọc được = nhận + cách ly + bỏ qua ở mọi tệp trừ {bad} tệp.",
+                   "{files} files; rows read = accepted + quarantined + skipped in every file but {bad}."),
+    "by_rule": ("Số dòng theo quy tắc vi phạm", "Rows by rule broken"),
+    "no_rule_broken": ("Không có dòng nào vi phạm quy tắc.", "No row broke a rule."),
+    "severity_critical": ("✘ Lỗi (cách ly)", "✘ Error (quarantined)"),
+    "severity_warning": ("⚠ Cảnh báo (vẫn nạp)", "⚠ Warning (loaded)"),
+    "quarantined_rows": ("Các dòng vi phạm", "Rows that broke a rule"),
+    "all": ("Tất cả", "All"),
+    "rule": ("Quy tắc", "Rule"),
+    "severity": ("Mức", "Severity"),
+    "col_started_at": ("Bắt đầu", "Started"),
+    "col_status": ("Kết quả", "Result"),
+    "col_seconds": ("Số giây", "Seconds"),
+    "col_files_loaded": ("Tệp nạp mới", "Files loaded"),
+    "col_files_unchanged": ("Tệp không đổi", "Files unchanged"),
+    "col_rows_validated": ("Dòng đã kiểm tra", "Rows validated"),
+    "col_rows_accepted": ("Dòng được nhận", "Rows accepted"),
+    "col_rows_quarantined": ("Dòng bị cách ly", "Rows quarantined"),
+    "col_rows_with_warnings": ("Dòng có cảnh báo", "Rows with warnings"),
+    "col_expectations_run": ("Phép kiểm tra đã chạy", "Expectations run"),
+    "col_expectations_failed": ("Phép kiểm tra không đạt", "Expectations failed"),
+    "col_message": ("Thông báo", "Message"),
+    "col_kind": ("Loại tệp", "Kind"),
+    "col_period": ("Kỳ", "Period"),
+    "col_file_name": ("Tệp", "File"),
+    "col_outcome": ("Xử lý", "Outcome"),
+    "col_file_format": ("Định dạng", "Format"),
+    "col_profile": ("Nguồn xuất", "Export profile"),
+    "col_rows_read": ("Dòng đọc được", "Rows read"),
+    "col_rows_skipped": ("Dòng bỏ qua (trống, chân trang)", "Rows skipped (blank, footer)"),
+    "col_warnings": ("Cảnh báo", "Warnings"),
+    "col_balanced": ("Khớp số dòng", "Rows reconcile"),
+    "col_loaded_at": ("Nạp lúc", "Loaded at"),
+    "col_rule": ("Quy tắc", "Rule"),
+    "col_severity": ("Mức", "Severity"),
+    "col_files": ("Số tệp", "Files"),
+    "col_rows": ("Số dòng", "Rows"),
+    "col_sheet": ("Trang tính", "Sheet"),
+    "col_row": ("Dòng", "Row"),
+    "col_column": ("Cột", "Column"),
+    "col_value": ("Giá trị như trong tệp", "Value as written"),
+    "col_found_at": ("Phát hiện lúc", "Found at"),
+    "brief_button": ("Bản tin một trang (in hoặc lưu PDF)", "One-page brief (print or save as PDF)"),
+    "brief_title": ("Bản tin cải cách hành chính", "Administrative reform brief"),
+    "brief_scorecard": ("Kết quả các chỉ số", "Indicators"),
+    "brief_slips": ("Chỉ tiêu chưa đạt, xa nhất trước", "Targets missed, furthest first"),
+    "brief_drags": ("Thủ tục có nhiều trường hợp chưa đạt nhất", "Procedures with the most shortfalls"),
+    "brief_no_slips": ("Không có chỉ tiêu nào chưa đạt.", "No target missed."),
+    "brief_late": ("{late} hồ sơ trễ hạn trong kỳ, {without} hồ sơ chưa có phiếu xin lỗi.",
+                   "{late} dossiers late in the period, {without} without an apology letter."),
+    "brief_footer": ("Kho chỉ số CCHC tỉnh Lạng Sơn. Chỉ số tính theo định nghĩa thống nhất; chỉ tiêu trích từ kế "
+                     "hoạch ghi ở từng dòng. «—» là không có dữ liệu.",
+                     "Lạng Sơn CCHC KPI warehouse. Indicators follow one written definition; each target is "
+                     "quoted from the plan named on its line. '—' means no data."),
+    "page_unit": ("Đơn vị", "Unit"),
+    "over_time": ("Các chỉ số theo thời gian", "Indicators over time"),
+    "marks_note": ("✔ đạt, ✘ chưa đạt chỉ tiêu áp dụng cho kỳ đó; — là không có dữ liệu.",
+                   "✔ met, ✘ missed the target that applied in that period; — means no data."),
+    "drags": ("Thủ tục và lĩnh vực kéo giảm: {indicator}", "Procedures and fields dragging it down: {indicator}"),
+    "drags_note": ("«Điểm bị kéo giảm»: số điểm % chỉ số của đơn vị sẽ tăng nếu mọi hồ sơ của dòng đó đều đạt.",
+                   "'Points lost': how many percentage points the unit's value would gain were every case of "
+                   "that line met."),
+    "by_procedure": ("Theo thủ tục", "By procedure"),
+    "by_field": ("Theo lĩnh vực", "By field"),
+    "no_drags": ("Không có trường hợp chưa đạt.", "Nothing fell short."),
+    "code": ("Mã", "Code"),
+    "name": ("Tên", "Name"),
+    "numerator": ("Đạt", "Met"),
+    "denominator": ("Tổng", "Total"),
+    "shortfall": ("Chưa đạt", "Short"),
+    "points_lost": ("Điểm bị kéo giảm", "Points lost"),
+    "late_title": ("Hồ sơ trễ hạn", "Late dossiers"),
+    "late_summary": ("**{late}** hồ sơ trễ hạn trong kỳ, **{without}** chưa có phiếu xin lỗi. "
+                     "Chọn một dòng để xem vì sao hồ sơ bị tính trễ hạn.",
+                     "**{late}** dossiers late in the period, **{without}** without an apology letter. "
+                     "Pick a row to see why it counts as late."),
+    "dossier_code": ("Mã hồ sơ", "Dossier"),
+    "procedure": ("Thủ tục", "Procedure"),
+    "unit_code": ("Mã đơn vị", "Unit code"),
+    "received": ("Tiếp nhận", "Received"),
+    "due": ("Hẹn trả", "Due"),
+    "finished": ("Kết thúc", "Finished"),
+    "days_late": ("Số ngày trễ", "Days late"),
+    "reason": ("Lý do", "Reason"),
+    "apology": ("Phiếu xin lỗi", "Apology letter"),
+    "yes": ("✔ Có", "✔ Yes"),
+    "no": ("✘ Không", "✘ No"),
+    "reason_finished_late": ("Giải quyết quá hạn", "Finished late"),
+    "reason_open_overdue": ("Chưa giải quyết, đã quá hạn", "Open past its due date"),
+    "reason_two_supplements": ("Yêu cầu bổ sung từ 2 lần", "Two or more supplement requests"),
+    "find_dossier": ("Xem chi tiết hồ sơ (nhập mã hoặc chọn dòng ở trên)",
+                     "Dossier detail (type a code or pick a row above)"),
+    "dossier_unknown": ("Không có hồ sơ «{code}» trong kho.", "No dossier '{code}' in the warehouse."),
+    "not_late": ("Hồ sơ này không bị tính trễ hạn trong kỳ {period}.", "This dossier is not counted late in {period}."),
+    "why_finished_late": ("Kết thúc lúc {end}, sau khi trừ {hours} giờ chờ bổ sung vẫn sau hạn {due}: trễ **{days}** ngày.",
+                          "Finished at {end}; after taking off {hours} hours waiting for supplements it is still "
+                          "after its due date {due}: **{days}** days late."),
+    "why_open_overdue": ("Đến hết kỳ ({period_end}) chưa giải quyết, đã quá hạn {due}: trễ **{days}** ngày.",
+                         "Still open at the period's end ({period_end}), past its due date {due}: **{days}** days late."),
+    "why_two_supplements": ("Đã yêu cầu bổ sung **{n}** lần: hồ sơ yêu cầu bổ sung từ 2 lần trở lên được tính là "
+                            "trễ hạn dù thời gian còn trong hạn {due}.",
+                            "Supplements were requested **{n}** times: a dossier with two or more supplement "
+                            "requests counts as late even within its due date {due}."),
+    "with_apology": ("Đã có phiếu xin lỗi.", "An apology letter was sent."),
+    "without_apology": ("**Chưa có phiếu xin lỗi.**", "**No apology letter.**"),
+    "field": ("Trường", "Field"),
+    "show_counted": ("Hiện mọi dòng được tính cho «{indicator}»", "Show every row counted for '{indicator}'"),
+    "counted_total": ("Tử số {num}, mẫu số {den}; cũng như lệnh `{command}`.",
+                      "Numerator {num}, denominator {den}; the same as `{command}`."),
 }
 
 
+_spoken = threading.local()
+
+
 def lang() -> int:
-    return 1 if st.session_state.get("lang") == "English" else 0
+    forced = getattr(_spoken, "lang", None)
+    return forced if forced is not None else 1 if st.session_state.get("lang") == "English" else 0
+
+
+@contextmanager
+def speaking(index: int):
+    """Text in a given language outside the page's run (a download made on click runs in another
+    thread, without the session)."""
+    _spoken.lang = index
+    try:
+        yield
+    finally:
+        _spoken.lang = None
 
 
 def t(key: str) -> str:
@@ -113,6 +261,13 @@ def fmt_pct(v) -> str:
         return "—"
     s = f"{v:.2f}%"
     return s.replace(".", ",") if lang() == 0 else s
+
+
+def fmt_target(comparator, threshold) -> str:
+    """('>=', 80.0) → ≥ 80%; no target → —."""
+    if threshold is None or threshold != threshold:
+        return "—"
+    return f"{comparator.replace('>=', '≥').replace('<=', '≤')} {threshold:g}%"
 
 
 def fmt_pp(v) -> str | None:

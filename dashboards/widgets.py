@@ -6,9 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
+from dashboards import export
 from dashboards.data import published, query
-from dashboards.i18n import lang, t
+from dashboards.i18n import fmt_int, lang, speaking, t
 
+STATUS_COLOURS = {"met": "background-color: #e6f4ea", "not_met": "background-color: #fce8e6"}  # with ✔/✘ beside
 PERIOD_TYPES = ["month", "quarter", "half", "nine_months", "year", "ytd"]
 TYPE_KEYS = {"month": "month_type", "quarter": "quarter", "half": "half", "nine_months": "nine_months",
              "year": "year", "ytd": "ytd"}
@@ -56,6 +58,19 @@ def choose_period(type_column, period_column):
     return periods.set_index("period").loc[period], period
 
 
+def stop_if_gone(scope_code: str, period: str) -> None:
+    """A unit merged away before the period reports under its successor: say so, and where to look."""
+    gone = query("SELECT u.ten_don_vi, u.hieu_luc_den, s.ma_don_vi AS successor, s.ten_don_vi AS successor_name "
+                 "FROM kpi.unit_periods p JOIN core.dim_don_vi u USING (ma_don_vi) "
+                 "LEFT JOIN core.dim_don_vi s ON s.ma_don_vi = p.reporting_unit "
+                 "WHERE p.period = ? AND p.ma_don_vi = ? AND p.reporting_unit <> p.ma_don_vi", [period, scope_code])
+    if len(gone):
+        row = gone.iloc[0]
+        st.info(t("unit_gone").format(unit=row["ten_don_vi"], until=f"{row['hieu_luc_den']:%d/%m/%Y}",
+                                      successor=f"{row['successor_name']} ({row['successor']})"))
+        st.stop()
+
+
 def period_caption(subject: str, chosen, period: str) -> None:
     """What every page states: whom, which period and its days, provisional or not, how fresh."""
     refreshed = query("SELECT max(finished_at) AS at FROM meta.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
@@ -63,3 +78,32 @@ def period_caption(subject: str, chosen, period: str) -> None:
     st.caption(f"{subject} · {t('period')} {period} ({chosen['start_date']:%d/%m/%Y} – {chosen['end_date']:%d/%m/%Y})"
                + (f" · **{t('provisional')}**" if provisional else "")
                + f" · {t('freshness')}: {refreshed:%d/%m/%Y %H:%M}")
+
+
+def table(frame, name: str, styled=None, whole=None, **options):
+    """A table with its downloads, CSV and XLSX (formula-safe, dashboards/export.py). `whole`, if
+    given, returns the full table when only part of it is shown; files are made on click."""
+    shown = st.dataframe(frame if styled is None else styled, hide_index=True, width="stretch", placeholder="—",
+                         **options)
+    spoken = lang()
+
+    def source():
+        with speaking(spoken):
+            return whole() if whole else frame
+    buttons = st.container(horizontal=True)
+    buttons.download_button("CSV", lambda: export.csv_bytes(source()), file_name=f"{name}.csv", mime="text/csv",
+                            on_click="ignore", icon=":material/download:", key=f"csv.{name}")
+    buttons.download_button("XLSX", lambda: export.xlsx_bytes(source(), name), file_name=f"{name}.xlsx",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            on_click="ignore", icon=":material/download:", key=f"xlsx.{name}")
+    return shown
+
+
+
+def first_rows(sql: str, params, limit: int):
+    """The first `limit` rows of a query that may be long, saying so when there are more."""
+    frame = query(f"{sql} LIMIT {limit + 1}", params)
+    if len(frame) > limit:
+        total = query(f"SELECT count(*) AS n FROM ({sql})", params)["n"].iloc[0]
+        st.caption(t("first_rows").format(shown=fmt_int(limit), total=fmt_int(total)))
+    return frame.head(limit)

@@ -8,6 +8,7 @@ The serving copy is only replaced by a run that succeeds.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -166,8 +167,13 @@ def _failure_message(result) -> str:
 
 
 def _record_failure(run_id: str, inbox: Path, started: float | None, message: str) -> None:
-    """Into the build file only: the published copy must not change when a refresh fails."""
+    """Into the build file, and a note beside it for the dashboards: the published copy must not
+    change when a refresh fails."""
     started_at = dt.datetime.fromtimestamp(started, dt.timezone.utc) if started else None
+    note = {"refresh_id": run_id, "inbox": str(inbox), "started_at": started_at and started_at.isoformat(),
+            "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(), "message": message}
+    home().last_failure.parent.mkdir(parents=True, exist_ok=True)
+    home().last_failure.write_text(json.dumps(note, ensure_ascii=False, indent=1), encoding="utf-8")
     try:
         con = connect(home().build_db)
         try:

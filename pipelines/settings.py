@@ -29,6 +29,11 @@ class Home:
         return self.root / "warehouse" / "serving.duckdb"
 
     @property
+    def last_failure(self) -> Path:
+        """The last failed refresh, for the dashboards: they never open the build file."""
+        return self.root / "warehouse" / "last_failure.json"
+
+    @property
     def inbox(self) -> Path:
         return Path(os.environ.get("CCHC_INBOX") or self.root / "inbox")
 

@@ -129,18 +129,21 @@ def _free_port() -> int:
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is installed by ./test")
-def test_shell_in_a_real_browser(published, cchc_home):
+def test_every_page_in_a_real_browser(slipping, cchc_home):
+    import zipfile
+
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--port", str(port)],
                               env={**os.environ, "CCHC_HOME": str(cchc_home)},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    ARTIFACTS.mkdir(exist_ok=True)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": 1400, "height": 2200}, accept_downloads=True)  # the whole page
             deadline = time.monotonic() + 60
             while True:
                 try:
@@ -150,29 +153,165 @@ def test_shell_in_a_real_browser(published, cchc_home):
                     if time.monotonic() > deadline:
                         raise
                     time.sleep(0.5)
-            page.wait_for_selector("text=Tỷ lệ hồ sơ giải quyết đúng hạn", timeout=30000)  # the overview
-            page.wait_for_selector("text=Chỉ tiêu > 99%", timeout=30000)
-            page.wait_for_timeout(1500)
-            assert page.locator('[data-testid="stException"]').count() == 0
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
-            page.goto(f"http://localhost:{port}/ranking", timeout=10000)
-            page.wait_for_selector("text=Xếp theo", timeout=30000)
-            page.wait_for_timeout(1500)
-            assert page.locator('[data-testid="stException"]').count() == 0
-            page.screenshot(path=str(ARTIFACTS / "ranking.png"), full_page=True)
+
+            def shows(name: str, *texts: str) -> None:
+                """Every text on the page (grid cells are drawn on a canvas: present, not visible), no
+                error box, and a screenshot."""
+                try:
+                    for text in texts:
+                        page.wait_for_selector(f"text={text}", state="attached", timeout=30000)
+                    page.wait_for_timeout(1500)  # let charts draw
+                finally:
+                    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+                assert page.locator('[data-testid="stException"]').count() == 0
+                assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+            shows("overview", "Tỷ lệ hồ sơ giải quyết đúng hạn", "96,97%", "Chỉ tiêu > 99%")
+            with page.expect_download() as brief:
+                page.get_by_text("Bản tin một trang").click()
+            html = Path(brief.value.path()).read_text(encoding="utf-8")
+            assert "Bản tin cải cách hành chính" in html and "96,97%" in html and "3 hồ sơ trễ hạn" in html
+
+            page.goto(f"http://localhost:{port}/ranking?period=2025-10", timeout=10000)
+            shows("ranking", "Xếp theo", "Sở Xây dựng (SXD)")
+            page.goto(f"http://localhost:{port}/unit?unit=SXD&period=2025-10", timeout=10000)
+            shows("unit", "Các chỉ số theo thời gian", "96,97% ✘", "HS-LATE", "Giải quyết quá hạn")
+            page.goto(f"http://localhost:{port}/targets?unit=SXD", timeout=10000)
+            shows("targets", "Chỉ tiêu áp dụng cho Sở Xây dựng (SXD)", "Tỷ lệ cấp kết quả điện tử")
+            page.goto(f"http://localhost:{port}/quality", timeout=10000)
+            shows("quality", "Lịch sử làm mới", "ho_so_2025-10.csv", "=1+2")
+            with page.expect_download() as quarantined:
+                page.get_by_role("button", name="XLSX").last.click()
+            with zipfile.ZipFile(quarantined.value.path()) as book:
+                assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode()
+                strings = book.read("xl/sharedStrings.xml").decode()
+                assert "=1+2" in strings  # text, not a formula
+                assert "Giá trị như trong tệp" in strings  # made on click, away from the page, still in Vietnamese
             page.goto(f"http://localhost:{port}/loaded", timeout=10000)
-            page.wait_for_selector("text=Kho chỉ số CCHC tỉnh Lạng Sơn", timeout=30000)
-            page.wait_for_selector("text=1.235", timeout=30000)
-            page.wait_for_selector("text=Số hồ sơ theo tháng tiếp nhận và cấp", timeout=30000)
-            page.wait_for_selector("text=Tệp đã nạp theo kỳ", timeout=30000)
-            page.wait_for_selector("text=ho_so_2025-10.csv", state="attached", timeout=30000)  # grid cells are canvas-drawn
-            page.wait_for_timeout(1500)  # let the chart draw before the screenshot
-            assert page.locator('[data-testid="stException"]').count() == 0
-            assert page.locator('[data-testid="stAlertContentError"]').count() == 0
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "loaded.png"), full_page=True)
+            shows("loaded", "Kho chỉ số CCHC tỉnh Lạng Sơn", "Số hồ sơ theo tháng tiếp nhận và cấp", "ho_so_2025-10.csv")
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+LATE = {"ngay_ket_thuc": "25/10/2025 10:00:00", "ngay_tra": "25/10/2025 11:00:00"}  # due 22/10: 3 days late
+OPEN = {"trang_thai": "4", "ngay_ket_thuc": None, "ngay_tra": None, "co_phieu_xin_loi": "1", "danh_gia": None}
+TWICE = {"so_lan_bo_sung": "2", "ngay_yeu_cau_bo_sung": "05/10/2025 10:00:00",
+         "ngay_hoan_thanh_bo_sung": "06/10/2025 10:00:00", "gio_bo_sung": "24"}
+
+
+@pytest.fixture
+def slipping(inbox):
+    """October 2025 in Sở Xây dựng, worked by hand: 96 dossiers on time and 3 late (one finished 3
+    days after its due date 22/10 without an apology letter; one still open at the month's end, 9
+    days past it, with a letter; one on time but asked twice for supplements, without a letter).
+    on_time_rate 96/99 = 96,97%; late_apology_rate 1/3. One row names a unit `=1+2`: quarantined,
+    and a spreadsheet must show it as text. February has one dossier of the transport department."""
+    write_reference(inbox)
+    rows = [dossier(f"HS-{i:02}") for i in range(96)]
+    rows += [dossier("HS-LATE", **LATE), dossier("HS-OPEN", **OPEN), dossier("HS-TWICE", **TWICE),
+             dossier("HS-BAD", ma_don_vi="=1+2")]
+    write_month(inbox, "2025-10", rows)
+    write_month(inbox, "2025-02", [dossier("HS-GT", month="2025-02", ma_don_vi="SGTVT")])  # merged into SXD on 1/3
+    refresh(inbox)
+    return inbox
+
+
+def unit_page(unit="Sở Xây dựng (SXD)", period="2025-10"):
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/unit.py").run()
+    at.selectbox(key="scope.0").set_value(unit).run()
+    at.selectbox(key="period.month.0").set_value(period).run()
+    return at
+
+
+def test_unit_page_over_time_drags_and_late_dossiers(slipping):
+    at = unit_page()
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Đơn vị"
+    history = at.dataframe[0].value.set_index("Chỉ số")
+    assert history.loc["Tỷ lệ hồ sơ giải quyết đúng hạn", "2025-10"] == "96,97% ✘"
+    assert history.loc["Tỷ lệ hồ sơ giải quyết đúng hạn", "Chỉ tiêu"] == "> 99%"
+    assert history.loc["Tỷ lệ hồ sơ trễ hạn có phiếu xin lỗi", "2025-10"] == "33,33% ✘"
+    procedure = at.dataframe[1].value.iloc[0]
+    assert (procedure["Mã"], procedure["Chưa đạt"], procedure["Điểm bị kéo giảm"]) == ("1.001", 3, "3,03")  # 3/99
+    assert "**3** hồ sơ trễ hạn trong kỳ, **2** chưa có phiếu xin lỗi" in [m.value for m in at.markdown][-1]
+    late = at.dataframe[3].value  # those without a letter first, then the most days late
+    assert list(late["Mã hồ sơ"]) == ["HS-LATE", "HS-TWICE", "HS-OPEN"]
+    assert list(late["Số ngày trễ"]) == [3, -3, 9]  # HS-TWICE: 20/10 less 24 h of supplements; HS-OPEN at 31/10
+    assert list(late["Lý do"]) == ["Giải quyết quá hạn", "Yêu cầu bổ sung từ 2 lần", "Chưa giải quyết, đã quá hạn"]
+    assert list(late["Phiếu xin lỗi"]) == ["✘ Không", "✘ Không", "✔ Có"]
+
+
+def test_unit_page_explains_a_dossier_and_a_number(slipping, capsys):
+    from pipelines.cli import main
+
+    at = unit_page()
+    at.text_input(key="dossier_code").input("HS-OPEN").run()
+    why = [m.value for m in at.markdown if m.value.startswith("Đến hết kỳ")]
+    assert why == ["Đến hết kỳ (31/10/2025) chưa giải quyết, đã quá hạn 22/10/2025: trễ **9** ngày. Đã có phiếu xin lỗi."]
+    at.text_input(key="dossier_code").input("HS-02").run()
+    assert at.success[0].value == "Hồ sơ này không bị tính trễ hạn trong kỳ 2025-10."
+    at.toggle(key="show_counted").set_value(True).run()
+    assert any("Tử số 96, mẫu số 99" in c.value for c in at.caption)
+    assert main(["explain", "--period", "2025-10", "--unit", "SXD", "--indicator", "on_time_rate"]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert len(at.dataframe[-1].value) == len(printed) - 1 == 99  # the same rows as `cchc explain`
+
+
+def test_unit_page_selectors_period_types_and_a_merged_unit(slipping):
+    at = unit_page()
+    at.selectbox(key="period_type.0").set_value("Quý").run()
+    assert at.selectbox(key="period.quarter.0").value == "2025-Q4" and not at.exception
+    assert list(at.dataframe[0].value.columns) == ["Chỉ số", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "Chỉ tiêu"]
+    at.selectbox(key="scope.0").set_value("Sở Giao thông vận tải (SGTVT)").run()
+    assert at.info[0].value.startswith("Sở Giao thông vận tải hoạt động đến 28/02/2025, sau đó sáp nhập vào "
+                                       "Sở Xây dựng (SXD)")
+
+
+def test_data_quality_page_shows_runs_files_rules_and_rows(slipping):
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/quality.py").run()
+    assert not at.exception and not at.error
+    runs = at.dataframe[0].value
+    assert list(runs["Kết quả"]) == ["✔ Thành công"] and runs["Dòng bị cách ly"].iloc[0] == 1
+    files = at.dataframe[1].value.set_index("Tệp")
+    assert files.loc["ho_so_2025-10.csv", "Dòng được nhận"] == 99
+    assert files.loc["ho_so_2025-10.csv", "Xử lý"] == "✔ Đã nạp"
+    rules = at.dataframe[3].value
+    assert rules.iloc[0]["Mức"] == "✘ Lỗi (cách ly)" and rules.iloc[0]["Số dòng"] == 1
+    rows = at.dataframe[4].value
+    bad = rows[rows["Giá trị như trong tệp"] == "=1+2"].iloc[0]
+    assert (bad["Tệp"], bad["Dòng"], bad["Cột"]) == ("ho_so_2025-10.csv", 101, "ma_don_vi")  # the header is line 1
+    at.selectbox(key="q_severity.0").set_value("⚠ Cảnh báo (vẫn nạp)").run()
+    assert "=1+2" not in list(at.dataframe[4].value["Giá trị như trong tệp"])
+
+
+def test_a_failed_refresh_is_said_at_once_and_the_numbers_stay(slipping):
+    from pipelines.refresh import RefreshFailed
+
+    (slipping / "ho_so_2025-11.csv").write_bytes(b"")
+    with pytest.raises(RefreshFailed):
+        refresh(slipping)
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/quality.py").run()
+    assert "thất bại" in at.error[0].value and "ho_so_2025-11.csv" in at.error[0].value
+    assert "vẫn là của lần thành công" in at.error[0].value
+    assert list(at.dataframe[0].value["Kết quả"]) == ["✔ Thành công"]  # the last good refresh, still published
+    assert at.dataframe[2].value.set_index("Tệp").loc["ho_so_2025-10.csv", "Dòng được nhận"] == 99
+
+
+def test_exports_keep_formulas_as_text():
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    from dashboards.export import csv_bytes, xlsx_bytes
+
+    frame = pd.DataFrame({"text": ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "Hồ sơ"], "n": [1, -5, 2, 3, 4]})
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes(frame, "bang"))) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        strings = book.read("xl/sharedStrings.xml").decode()
+    assert "<f>" not in sheet  # no formula anywhere
+    assert all(s in strings for s in ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "Hồ sơ"])  # written as text
+    assert "<v>-5</v>" in sheet  # numbers stay numbers
+    lines = csv_bytes(frame).decode("utf-8-sig").splitlines()
+    assert lines[1:5] == ["'=1+2,1", "'+SUM(A1),-5", "'-2+3,2", "'@cmd,3"] and lines[5] == "Hồ sơ,4"

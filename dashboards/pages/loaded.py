@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards.data import query
 from dashboards.i18n import fmt_int, t
-from dashboards.widgets import page
+from dashboards.widgets import page, table
 
 page("app_title")
 
@@ -30,24 +30,16 @@ st.subheader(t("by_month_level"))
 by_month = query("SELECT thang, ten_cap, so_ho_so FROM marts.dossiers_by_month_level WHERE thang IS NOT NULL ORDER BY thang")
 wide = by_month.pivot_table(index="thang", columns="ten_cap", values="so_ho_so", aggfunc="sum")
 st.bar_chart(wide)
-st.dataframe(
-    wide.reset_index().rename(columns={"thang": t("month")}).map(lambda v: fmt_int(v) if not isinstance(v, str) else v),
-    hide_index=True, width="stretch",
-)
+table(wide.reset_index().rename(columns={"thang": t("month")}).map(lambda v: fmt_int(v) if not isinstance(v, str) else v),
+      "ho_so_theo_thang")
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("units_by_level"))
-    st.dataframe(
-        units.rename(columns={"ten_cap": t("level"), "so_don_vi": t("units"), "dang_hoat_dong": t("active"),
-                              "da_sap_nhap": t("merged")}).drop(columns=["cap"]),
-        hide_index=True, width="stretch",
-    )
+    table(units.rename(columns={"ten_cap": t("level"), "so_don_vi": t("units"), "dang_hoat_dong": t("active"),
+                                "da_sap_nhap": t("merged")}).drop(columns=["cap"]), "don_vi_theo_cap")
 with right:
     st.subheader(t("files"))
-    st.dataframe(
-        periods.rename(columns={"thang": t("month"), "tep_ho_so": t("file"), "dong_ho_so": t("ho_so_rows"),
-                                "dong_thanh_toan": t("payment_rows"), "dong_so_hoa": t("digitized_rows"),
-                                "nap_luc": t("loaded_at")}),
-        hide_index=True, width="stretch",
-    )
+    table(periods.rename(columns={"thang": t("month"), "tep_ho_so": t("file"), "dong_ho_so": t("ho_so_rows"),
+                                  "dong_thanh_toan": t("payment_rows"), "dong_so_hoa": t("digitized_rows"),
+                                  "nap_luc": t("loaded_at")}), "tep_theo_ky")

@@ -4,9 +4,10 @@ percentage points) and the same period last year, and a trend line."""
 
 import streamlit as st
 
+from dashboards.brief import brief_html
 from dashboards.data import query
-from dashboards.i18n import fmt_pct, fmt_pp, lang, t
-from dashboards.widgets import choose_period, choose_scope, page, period_caption
+from dashboards.i18n import fmt_pct, fmt_pp, fmt_target, lang, t
+from dashboards.widgets import choose_period, choose_scope, page, period_caption, stop_if_gone
 
 PER_ROW = 4
 
@@ -16,6 +17,11 @@ left, middle, right = st.columns([3, 2, 2])
 scope_code, scope_name = choose_scope(left)
 chosen, period = choose_period(middle, right)
 period_caption(scope_name, chosen, period)
+stop_if_gone(scope_code, period)
+
+st.download_button(t("brief_button"), brief_html(scope_code, scope_name, chosen, period),
+                   file_name=f"ban_tin_{scope_code}_{period}.html", mime="text/html", on_click="ignore",
+                   icon=":material/print:", key="brief")
 
 tiles = query("SELECT * FROM marts.scorecard_tiles WHERE period = ? AND scope_code = ? ORDER BY ord", [period, scope_code])
 judged = tiles[tiles["status"].isin(["met", "not_met"])]
@@ -42,6 +48,6 @@ for start in range(0, len(tiles), PER_ROW):
                         delta_description=t("vs_previous") if change == change and change is not None else None,
                         chart_data=trend if len(trend) > 1 else None,
                         help=tile["target_quote"] if isinstance(tile["target_quote"], str) else None)
-        tile_box.markdown(t(tile["status"]) + (f" {t('target')} {tile['comparator']} {tile['target']:g}%" if has_target else ""))
+        tile_box.markdown(t(tile["status"]) + (f" {t('target')} {fmt_target(tile['comparator'], tile['target'])}" if has_target else ""))
         tile_box.caption((f"{tile['target_source']}  \n" if has_target else "")
                          + f"{t('last_year')}: {fmt_pct(tile['last_year_value'])}")

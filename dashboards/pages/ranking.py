@@ -5,10 +5,9 @@ import streamlit as st
 
 from dashboards.data import query
 from dashboards.i18n import fmt_pct, lang, status_text, t
-from dashboards.widgets import choose, choose_period, page, period_caption
+from dashboards.widgets import STATUS_COLOURS, choose, choose_period, page, period_caption, table
 
 LEVELS = ["tinh", "xa", "huyen"]
-MET_COLOURS = {"met": "background-color: #e6f4ea", "not_met": "background-color: #fce8e6"}
 
 page("page_ranking")
 
@@ -36,14 +35,14 @@ def movement(row) -> str:
     return f"▲ {change}" if change > 0 else f"▼ {-change}" if change < 0 else "="
 
 
-table = rows.assign(
+ranked = rows.assign(
     unit=rows["name_en" if lang() else "name_vi"],
     shown=rows["value"].map(fmt_pct).str.removesuffix("%" if indicator == "composite" else "\0"),
     judged=rows["status"].map(status_text),
     moved=rows.apply(movement, axis=1) if len(rows) else [],
 )
 columns = ["rank", "unit", "shown", "moved"] if indicator == "composite" else ["rank", "unit", "shown", "judged", "moved"]
-view = table[columns].rename(columns={
+view = ranked[columns].rename(columns={
     "rank": t("rank_col"), "unit": t("scope"), "shown": t("value"), "judged": t("status"), "moved": t("movement")})
-styled = view.style.apply(lambda _: [MET_COLOURS.get(s, "") for s in rows["status"]], subset=[t("status")])
-st.dataframe(styled if indicator != "composite" else view, hide_index=True, width="stretch")
+styled = view.style.apply(lambda _: [STATUS_COLOURS.get(s, "") for s in rows["status"]], subset=[t("status")])
+table(view, f"xep_hang_{level}_{indicator}_{period}", styled=styled if indicator != "composite" else None)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboards.data import query
 from dashboards.i18n import lang, status_text, t
-from dashboards.widgets import choose_scope, page
+from dashboards.widgets import choose_scope, page, table
 
 page("page_targets")
 
@@ -28,9 +28,9 @@ targets = query(
     "WHERE t.scope_type = 'province' OR (t.scope_type = 'level' AND t.scope_code = u.cap) "
     "OR (t.scope_type = 'unit' AND (t.scope_code = $unit OR lower(t.scope_name) = lower(u.ten_don_vi))) "
     "ORDER BY t.year DESC, i.ord, t.target_id", {"unit": scope_code})
-st.dataframe(targets.rename(columns={"year": t("year_col"), "indicator": t("indicator"), "target": t("target"),
-                                     "scope_name": t("applies_to"), "plan": t("plan"), "quote": t("quote")}),
-             hide_index=True, width="stretch")
+table(targets.rename(columns={"year": t("year_col"), "indicator": t("indicator"), "target": t("target"),
+                              "scope_name": t("applies_to"), "plan": t("plan"), "quote": t("quote")}),
+      f"chi_tieu_{scope_code}")
 
 st.subheader(t("reported_values"))
 reported = query(
@@ -41,6 +41,6 @@ if reported.empty:
     st.info(t("no_reported"))
 else:
     reported["status"] = reported["status"].map(status_text)
-    st.dataframe(reported.rename(columns={"period": t("period"), "indicator": t("indicator"), "value": t("value"),
-                                          "target": t("target"), "status": t("status"), "target_source": t("plan")}),
-                 hide_index=True, width="stretch")
+    table(reported.rename(columns={"period": t("period"), "indicator": t("indicator"), "value": t("value"),
+                                   "target": t("target"), "status": t("status"), "target_source": t("plan")}),
+          f"chi_so_bao_cao_{scope_code}")

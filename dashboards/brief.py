@@ -1,0 +1,81 @@
+"""The one-page leader brief for a unit (or the province) and a period: the scorecard and the worst
+slips, as a self-contained HTML page sized for A4 that a leader prints or saves as PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+import pandas as pd
+
+from dashboards.data import query
+from dashboards.i18n import fmt_int, fmt_pct, fmt_pp, fmt_target, lang, status_text, t
+
+SLIPS = 5  # indicators furthest below their target
+DRAGS = 3  # procedures per slip
+
+STYLE = """
+@page { size: A4; margin: 12mm; }
+body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 8.5pt; color: #1a1a1a; margin: 0; }
+h1 { font-size: 14pt; margin: 0 0 2pt; } h2 { font-size: 10.5pt; margin: 8pt 0 3pt; }
+.meta { color: #555; margin-bottom: 6pt; } .head span { margin-right: 16pt; font-weight: 600; }
+table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #ccc; padding: 1pt 3pt; text-align: left; }
+th { background: #f2f2f2; } td.n, td.s { text-align: right; white-space: nowrap; } td.s { text-align: left; }
+tr.met td.s { background: #e6f4ea; } tr.not_met td.s { background: #fce8e6; }
+li { margin-bottom: 2pt; } footer { margin-top: 8pt; color: #777; font-size: 8pt; }
+@media print { .noprint { display: none; } }
+"""
+
+
+def brief_html(scope_code: str, scope_name: str, chosen: pd.Series, period: str) -> str:
+    name = "name_en" if lang() else "name_vi"
+    tiles = query("SELECT * FROM marts.scorecard_tiles WHERE period = ? AND scope_code = ? AND source = 'export' "
+                  "ORDER BY ord", [period, scope_code])
+    score = query("SELECT score, rank FROM kpi.composite WHERE period = ? AND scope_code = ?", [period, scope_code])
+    refreshed = query("SELECT max(finished_at) AS at FROM meta.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
+    judged = tiles[tiles["status"].isin(["met", "not_met"])]
+    head = [t("summary").format(met=int((judged["status"] == "met").sum()), judged=len(judged))]
+    if len(score) and pd.notna(score["score"].iloc[0]):
+        head.append(f"{t('composite')}: {fmt_pct(score['score'].iloc[0]).removesuffix('%')}")
+        if pd.notna(score["rank"].iloc[0]):
+            head.append(f"{t('rank')}: {int(score['rank'].iloc[0])}")
+
+    rows = "".join(
+        f"<tr class='{r.status}'><td>{escape(getattr(r, name))}</td><td class='n'>{fmt_pct(r.value)}</td>"
+        f"<td class='n'>{fmt_target(r.comparator, r.target)}</td><td class='s'>{status_text(r.status)}</td>"
+        f"<td class='n'>{fmt_pp(r.value - r.previous_value) or '—'}</td><td class='n'>{fmt_pct(r.last_year_value)}</td>"
+        f"<td class='n'>{fmt_int(r.numerator)}/{fmt_int(r.denominator)}</td></tr>"
+        for r in tiles.itertuples())
+
+    missed = tiles[tiles["status"] == "not_met"].assign(gap=lambda f: f["target"] - f["value"])
+    slips = []
+    for r in missed.sort_values("gap", ascending=False).head(SLIPS).itertuples():
+        drags = query("SELECT name, shortfall FROM marts.drags WHERE period = ? AND scope_code = ? AND indicator = ? "
+                      "AND dimension = 'procedure' ORDER BY points_lost DESC, key LIMIT ?",
+                      [period, scope_code, r.indicator, DRAGS])
+        why = "; ".join(f"{escape(d.name)} ({fmt_int(d.shortfall)})" for d in drags.itertuples())
+        slips.append(f"<li><b>{escape(getattr(r, name))}</b>: {fmt_pct(r.value)}, {t('target').lower()} "
+                     f"{fmt_target(r.comparator, r.target)} ({escape(r.target_source or '')})"
+                     + (f"<br>{t('brief_drags')}: {why}" if why else "") + "</li>")
+    late = query("SELECT count(*) AS late, count(*) FILTER (NOT co_phieu_xin_loi) AS without FROM marts.late_dossiers "
+                 "WHERE period = $period AND ($scope = 'province' OR reporting_unit = $scope)",
+                 {"period": period, "scope": scope_code}).iloc[0]
+
+    provisional = not chosen["complete"] or chosen["end_date"] >= dt.date.today().replace(day=1)
+    title = f"{t('brief_title')} · {escape(scope_name)} · {t('period')} {period}"
+    return f"""<!doctype html>
+<html lang="{'en' if lang() else 'vi'}"><head><meta charset="utf-8"><title>{title}</title><style>{STYLE}</style></head>
+<body>
+<h1>{title}</h1>
+<div class="meta">{chosen['start_date']:%d/%m/%Y} – {chosen['end_date']:%d/%m/%Y}{' · <b>' + t('provisional') + '</b>' if provisional else ''}
+ · {t('freshness')}: {refreshed:%d/%m/%Y %H:%M}</div>
+<div class="head">{''.join(f'<span>{escape(h)}</span>' for h in head)}</div>
+<h2>{t('brief_scorecard')}</h2>
+<table><thead><tr><th>{t('indicator')}</th><th>{t('value')}</th><th>{t('target')}</th><th>{t('status')}</th>
+<th>{t('vs_previous')}</th><th>{t('last_year')}</th><th>{t('numerator')}/{t('denominator')}</th></tr></thead>
+<tbody>{rows}</tbody></table>
+<h2>{t('brief_slips')}</h2>
+<ul>{''.join(slips) or '<li>' + t('brief_no_slips') + '</li>'}
+<li>{t('brief_late').format(late=fmt_int(late['late']), without=fmt_int(late['without']))}</li></ul>
+<footer>{t('brief_footer')}</footer>
+</body></html>"""
