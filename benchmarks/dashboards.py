@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
                     at.session_state[f"period.{kind}"] = period
                     at.run()
                     started = time.perf_counter()
-                    at.switch_page(f"pages/{page}.py").run()
+                    at.switch_page(f"views/{page}.py").run()
                     if at.exception:
                         raise SystemExit(f"{page}: {at.exception[0].message}")
                     if run:

@@ -27,7 +27,7 @@ def published(inbox):
 
 
 def loaded_page():
-    return AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/loaded.py").run()
+    return AppTest.from_file(APP, default_timeout=30).run().switch_page("views/loaded.py").run()
 
 
 def test_shell_shows_what_was_loaded(published):
@@ -45,6 +45,19 @@ def test_english_switch(published):
     assert at.selectbox(key="period_type.1").value == "Month"
     assert at.selectbox(key="period.month.1").value == "2025-11"
     assert tile(at, "on_time_rate", "Dossiers on time")[0] == "100.00%"  # the commune's one dossier, on time
+
+
+def test_every_page_in_english(slipping):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.sidebar.radio[0].set_value("English").run()
+    titles = {}
+    for page in ["overview", "ranking", "unit", "targets", "quality", "loaded"]:
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception and not at.error, page
+        titles[page] = at.title[0].value
+    assert titles == {"overview": "Overview", "ranking": "Ranking", "unit": "Unit", "targets": "Targets",
+                      "quality": "Data quality", "loaded": "Lạng Sơn CCHC KPI warehouse"}
+    assert "Rows by rule broken" in [h.value for h in at.switch_page("views/quality.py").run().subheader]
 
 
 def test_without_a_published_warehouse_it_says_so():
@@ -95,7 +108,7 @@ def test_overview_opens_on_the_unit_and_period_of_a_link(published):
 
 
 def test_ranking_by_composite_and_by_an_indicator(published):
-    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/ranking.py").run()
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("views/ranking.py").run()
     assert not at.exception and not at.error
     assert at.title[0].value == "Xếp hạng"
     at.selectbox(key="period.month.0").set_value("2025-10").run()
@@ -111,7 +124,7 @@ def test_ranking_by_composite_and_by_an_indicator(published):
 
 
 def test_targets_page_lists_what_applies_with_quotes(published):
-    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/targets.py").run()
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("views/targets.py").run()
     assert not at.exception and not at.error
     at.selectbox(key="scope.0").set_value("Sở Xây dựng (SXD)").run()
     targets = at.dataframe[0].value
@@ -189,6 +202,11 @@ def test_every_page_in_a_real_browser(slipping, cchc_home):
                 assert "Giá trị như trong tệp" in strings  # made on click, away from the page, still in Vietnamese
             page.goto(f"http://localhost:{port}/loaded", timeout=10000)
             shows("loaded", "Kho chỉ số CCHC tỉnh Lạng Sơn", "Số hồ sơ theo tháng tiếp nhận và cấp", "ho_so_2025-10.csv")
+            page.goto(f"http://localhost:{port}/unit?unit=SXD&period=2025-10", timeout=10000)
+            page.locator('[data-testid="stRadio"] label').filter(has_text="English").click()
+            shows("unit_english", "Indicators over time", "96.97% ✘")
+            page.get_by_role("link", name="Data quality").click()  # the language stays across pages
+            shows("quality_english", "Refresh history", "Rows that broke a rule")
             browser.close()
     finally:
         server.terminate()
@@ -218,7 +236,7 @@ def slipping(inbox):
 
 
 def unit_page(unit="Sở Xây dựng (SXD)", period="2025-10"):
-    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/unit.py").run()
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("views/unit.py").run()
     at.selectbox(key="scope.0").set_value(unit).run()
     at.selectbox(key="period.month.0").set_value(period).run()
     return at
@@ -269,7 +287,7 @@ def test_unit_page_selectors_period_types_and_a_merged_unit(slipping):
 
 
 def test_data_quality_page_shows_runs_files_rules_and_rows(slipping):
-    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/quality.py").run()
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("views/quality.py").run()
     assert not at.exception and not at.error
     runs = at.dataframe[0].value
     assert list(runs["Kết quả"]) == ["✔ Thành công"] and runs["Dòng bị cách ly"].iloc[0] == 1
@@ -291,7 +309,7 @@ def test_a_failed_refresh_is_said_at_once_and_the_numbers_stay(slipping):
     (slipping / "ho_so_2025-11.csv").write_bytes(b"")
     with pytest.raises(RefreshFailed):
         refresh(slipping)
-    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("pages/quality.py").run()
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("views/quality.py").run()
     assert "thất bại" in at.error[0].value and "ho_so_2025-11.csv" in at.error[0].value
     assert "vẫn là của lần thành công" in at.error[0].value
     assert list(at.dataframe[0].value["Kết quả"]) == ["✔ Thành công"]  # the last good refresh, still published
