@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--pages", nargs="+", default=PAGES, choices=PAGES)
     args = parser.parse_args(argv)
     if args.home:
         os.environ["CCHC_HOME"] = str(args.home.resolve())
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     busiest = query("SELECT ma_don_vi FROM core.fct_ho_so GROUP BY ALL ORDER BY count(*) DESC LIMIT 1")["ma_don_vi"].iloc[0]
     print(f"{dossiers:,} dossiers; unit {busiest}; periods {month} and {year}; {args.runs} runs each after a warm-up")
     print(f"{'page':<10} {'scope':<10} {'period':<8} {'p50 ms':>8} {'p95 ms':>8}")
-    for page in PAGES:
+    for page in args.pages:
         for scope in ("province", busiest):
             for period in (month, year):
                 times = []

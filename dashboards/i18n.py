@@ -223,14 +223,23 @@ def lang() -> int:
 
 
 @contextmanager
-def speaking(index: int):
-    """Text in a given language outside the page's run (a download made on click runs in another
-    thread, without the session)."""
+def _speaking(index: int):
     _spoken.lang = index
     try:
         yield
     finally:
         _spoken.lang = None
+
+
+def later(make):
+    """`make` as a callable that runs in the language chosen now: a download made on click runs in
+    another thread, without the session."""
+    spoken = lang()
+
+    def made():
+        with _speaking(spoken):
+            return make()
+    return made
 
 
 def t(key: str) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboards import export
 from dashboards.data import published, query
-from dashboards.i18n import fmt_int, lang, speaking, t
+from dashboards.i18n import fmt_int, lang, later, t
 
 STATUS_COLOURS = {"met": "background-color: #e6f4ea", "not_met": "background-color: #fce8e6"}  # with ✔/✘ beside
 PERIOD_TYPES = ["month", "quarter", "half", "nine_months", "year", "ytd"]
@@ -85,11 +85,7 @@ def table(frame, name: str, styled=None, whole=None, **options):
     given, returns the full table when only part of it is shown; files are made on click."""
     shown = st.dataframe(frame if styled is None else styled, hide_index=True, width="stretch", placeholder="—",
                          **options)
-    spoken = lang()
-
-    def source():
-        with speaking(spoken):
-            return whole() if whole else frame
+    source = later(whole or (lambda: frame))
     buttons = st.container(horizontal=True)
     buttons.download_button("CSV", lambda: export.csv_bytes(source()), file_name=f"{name}.csv", mime="text/csv",
                             on_click="ignore", icon=":material/download:", key=f"csv.{name}")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards.brief import brief_html
 from dashboards.data import query
-from dashboards.i18n import fmt_pct, fmt_pp, fmt_target, lang, t
+from dashboards.i18n import fmt_pct, fmt_pp, fmt_target, lang, later, t
 from dashboards.widgets import choose_period, choose_scope, page, period_caption, stop_if_gone
 
 PER_ROW = 4
@@ -19,7 +19,7 @@ chosen, period = choose_period(middle, right)
 period_caption(scope_name, chosen, period)
 stop_if_gone(scope_code, period)
 
-st.download_button(t("brief_button"), brief_html(scope_code, scope_name, chosen, period),
+st.download_button(t("brief_button"), later(lambda: brief_html(scope_code, scope_name, chosen, period)),
                    file_name=f"ban_tin_{scope_code}_{period}.html", mime="text/html", on_click="ignore",
                    icon=":material/print:", key="brief")
 

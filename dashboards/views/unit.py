@@ -112,11 +112,12 @@ if code:
             st.success(t("not_late").format(period=period))
         else:
             row = found.iloc[0]
+            when = {"end": row["ngay_ket_thuc"], "due": row["ngay_hen_tra"]}
+            shown = {k: "—" if pd.isna(v) else f"{v:%d/%m/%Y %H:%M}" if k == "end" else f"{v:%d/%m/%Y}"
+                     for k, v in when.items()}
             st.markdown(t(f"why_{row['reason']}").format(
-                end=f"{row['ngay_ket_thuc']:%d/%m/%Y %H:%M}" if pd.notna(row["ngay_ket_thuc"]) else "",
-                hours=f"{row['gio_bo_sung'] or 0:g}", due=f"{row['ngay_hen_tra']:%d/%m/%Y}" if pd.notna(
-                    row["ngay_hen_tra"]) else "—",
-                days=row["days_late"], n=row["so_lan_bo_sung"], period_end=f"{chosen['end_date']:%d/%m/%Y}")
+                **shown, hours=f"{row['gio_bo_sung'] or 0:g}", days=row["days_late"], n=row["so_lan_bo_sung"],
+                period_end=f"{chosen['end_date']:%d/%m/%Y}")
                 + " " + t("with_apology" if row["co_phieu_xin_loi"] else "without_apology"))
         fields = dossier.iloc[0].map(lambda v: "—" if v is None or (not isinstance(v, list) and pd.isna(v)) else str(v))
         st.dataframe(fields.rename_axis(t("field")).reset_index(name=t("value")), hide_index=True, width="stretch")
