@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -56,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("chi_so_bao_cao.xlsx"))
 
     sub.add_parser("dagster", help="Mở giao diện Dagster / start the Dagster UI")
+
+    p = sub.add_parser("alerts", help="Cảnh báo / alerts: evaluate, send, list, ack, snooze")
+    p.add_argument("action", choices=["evaluate", "send", "list", "ack", "snooze"])
+    p.add_argument("episode", type=int, nargs="?", help="số cảnh báo (ack, snooze) / alert number")
+    p.add_argument("--until", type=lambda s: dt.date.fromisoformat(s), help="snooze: YYYY-MM-DD")
+    p.add_argument("--by", default=os.environ.get("USER", "cli"), help="ai xác nhận / who acknowledges")
 
     args = parser.parse_args(argv)
     try:
@@ -195,6 +202,26 @@ def cmd_check(args) -> int:
     return int(any(r["status"] in ("rejected", "held_back") for r in reports))
 
 
+def cmd_alerts(args) -> int:
+    """Evaluate the rules and send (after a refresh), retry sending, list open alerts, or
+    acknowledge / snooze one."""
+    from pipelines.alert import run, state
+
+    if args.action in ("ack", "snooze"):
+        if args.episode is None or (args.action == "snooze" and args.until is None):
+            raise InputError("Cần số cảnh báo (và --until YYYY-MM-DD để tạm hoãn).",
+                             "Give the alert number (and --until YYYY-MM-DD to snooze).")
+        state.acknowledge(args.episode, args.by, until=args.until if args.action == "snooze" else None)
+        return 0
+    if args.action == "list":
+        for row in run.open_episodes():
+            print("\t".join(str(row[k] if row[k] is not None else "") for k in row.keys()))
+        return 0
+    outcome = run.evaluate() if args.action == "evaluate" else run.send()
+    print(", ".join(f"{k}: {v}" for k, v in outcome.items()))
+    return 0
+
+
 def cmd_dagster(args) -> int:
     dagster_home = prepare_dagster_home()
     print(f"Giao diện Dagster / Dagster UI: http://localhost:3000  (DAGSTER_HOME={dagster_home})", flush=True)
@@ -204,7 +231,8 @@ def cmd_dagster(args) -> int:
     )
 
 
-COMMANDS = {"template": cmd_template, "kpis": cmd_kpis, "explain": cmd_explain, "check": cmd_check, "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster}
+COMMANDS = {"template": cmd_template, "kpis": cmd_kpis, "explain": cmd_explain, "check": cmd_check, "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster,
+            "alerts": cmd_alerts}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,7 +14,10 @@ from pipelines.errors import InputError
 from pipelines.settings import PROJECT_ROOT, home
 
 DEFAULTS = PROJECT_ROOT / "config" / "defaults.toml"
-RANGES = {("validation", "max_quarantine_share"): (0, 1)}
+RANGES = {("validation", "max_quarantine_share"): (0, 1), ("alerts", "drop_points"): (0, 100),
+          ("alerts", "min_denominator"): (0, 10**9), ("alerts", "reminder_days"): (0, 365),
+          ("alerts", "smtp_port"): (1, 65535), ("alerts", "retry_minutes"): (0, 10**4),
+          ("alerts", "max_attempts"): (1, 1000)}
 CHOICES = {("indicators", "reporting_window"): ("month", "15-14")}
 
 

@@ -29,6 +29,11 @@ class Home:
         return self.root / "warehouse" / "serving.duckdb"
 
     @property
+    def alerts_db(self) -> Path:
+        """Alert episodes, history and outbox: kept across refreshes, written by several processes."""
+        return self.root / "alerts.sqlite"
+
+    @property
     def last_failure(self) -> Path:
         """The last failed refresh, for the dashboards: they never open the build file."""
         return self.root / "warehouse" / "last_failure.json"

@@ -1,0 +1,33 @@
+-- Alert state (SQLite, $CCHC_HOME/alerts.sqlite): it outlives every refresh, and the dashboard
+-- and the command line write acknowledgements to it while a refresh may be running, which
+-- SQLite's WAL mode allows and one DuckDB file would not.
+
+-- One row per episode: a rule firing for a scope and indicator, from the refresh it opened in to
+-- the one it cleared in. key = rule|scope_code|indicator|period_type.
+CREATE TABLE IF NOT EXISTS episodes (
+    episode_id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    rule TEXT NOT NULL, scope TEXT NOT NULL, scope_code TEXT NOT NULL, indicator TEXT, period_type TEXT,
+    opened_at TEXT NOT NULL, closed_at TEXT,
+    last_notified_at TEXT, acknowledged_at TEXT, acknowledged_by TEXT, snoozed_until TEXT,
+    detail TEXT NOT NULL  -- JSON: the latest firing row (period, value, target, ...)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS one_open_episode ON episodes (key) WHERE closed_at IS NULL;
+
+-- Every state change: opened, reminder, recovered, acknowledged, snoozed.
+CREATE TABLE IF NOT EXISTS events (
+    event_id INTEGER PRIMARY KEY,
+    episode_id INTEGER NOT NULL REFERENCES episodes,
+    kind TEXT NOT NULL, at TEXT NOT NULL, refresh_id TEXT, by_whom TEXT, note TEXT
+);
+
+-- What is to be sent and what was: one row per message, recipient and channel. A message is
+-- made once (dedupe_key) and sent until it goes, so nothing is sent twice or lost.
+CREATE TABLE IF NOT EXISTS outbox (
+    message_id INTEGER PRIMARY KEY,
+    dedupe_key TEXT NOT NULL UNIQUE,
+    channel TEXT NOT NULL, address TEXT NOT NULL, recipient TEXT,
+    subject TEXT NOT NULL, body_text TEXT NOT NULL, body_html TEXT, payload TEXT NOT NULL,
+    created_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',  -- pending, sent, failed
+    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, last_error TEXT, sent_at TEXT
+);

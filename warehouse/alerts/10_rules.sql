@@ -1,0 +1,51 @@
+-- What fires now, read from the published warehouse after a refresh: one row per rule, scope,
+-- indicator and period type. getvariable: drop_points, min_denominator.
+WITH latest AS (  -- the newest period of each type the alerts watch
+    SELECT period_type, arg_max(period, end_date) AS period FROM kpi.periods
+    WHERE period_type IN ('month', 'quarter', 'ytd') GROUP BY ALL
+),
+month AS (SELECT period FROM latest WHERE period_type = 'month'),
+judged AS (
+    SELECT t.*, l.period_type AS watched_type
+    FROM marts.scorecard_tiles t JOIN latest l USING (period)
+    WHERE t.source = 'export' AND t.denominator >= getvariable('min_denominator')
+),
+below AS (
+    SELECT 'below_target' AS rule, scope, scope_code, indicator, watched_type AS period_type, period, value,
+        target, comparator, target_source, numerator, denominator, previous_value
+    FROM judged WHERE status = 'not_met'
+),
+fell AS (
+    SELECT 'drop', scope, scope_code, indicator, watched_type, period, value, target, comparator, target_source,
+        numerator, denominator, previous_value
+    FROM judged WHERE watched_type = 'month' AND value - previous_value <= -getvariable('drop_points')
+),
+received AS (  -- dossiers received per unit and month (online_dossier_rate_all's denominator)
+    SELECT v.scope_code, p.end_date, v.period, v.denominator AS n
+    FROM kpi.values v JOIN kpi.periods p USING (period)
+    WHERE v.scope = 'unit' AND v.indicator = 'online_dossier_rate_all' AND p.period_type = 'month'
+),
+silent AS (  -- a unit that received dossiers in each of the 3 months before sent none this month
+    SELECT 'data_missing', 'unit', r.scope_code, NULL, 'month', r.period, NULL, NULL, NULL, NULL, NULL, 0, NULL
+    FROM received r JOIN month USING (period)
+    WHERE r.n = 0 AND (SELECT count(*) FILTER (b.n > 0) FROM received b WHERE b.scope_code = r.scope_code
+                       AND b.end_date < r.end_date AND b.end_date >= r.end_date - INTERVAL 3 MONTH) = 3
+),
+missing_file AS (  -- an export missing for the newest month: missing data is not good data
+    SELECT 'data_missing', 'province', 'province', k.kind, 'month', m.period, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM month m CROSS JOIN (VALUES ('ho_so'), ('thanh_toan'), ('so_hoa')) k(kind)
+    WHERE NOT EXISTS (SELECT 1 FROM meta.files f WHERE f.period = m.period AND f.kind = k.kind)
+),
+held_back AS (  -- the steward's: a file the last refresh held back, or whose rows do not reconcile
+    SELECT 'data_quality', 'province', 'province', v.file_name, NULL, v.period, NULL, NULL, NULL, NULL, NULL,
+        v.rows_validated, NULL
+    FROM meta.validations v
+    WHERE v.outcome = 'held_back' AND v.refresh_id = (SELECT arg_max(refresh_id, finished_at) FROM meta.refreshes
+                                                      WHERE status = 'succeeded')
+    UNION ALL
+    SELECT 'data_quality', 'province', 'province', file_name, NULL, period, NULL, NULL, NULL, NULL, NULL, rows_read, NULL
+    FROM marts.file_quality WHERE NOT balanced
+)
+SELECT * FROM below UNION ALL SELECT * FROM fell UNION ALL SELECT * FROM silent
+UNION ALL SELECT * FROM missing_file UNION ALL SELECT * FROM held_back
+ORDER BY ALL
