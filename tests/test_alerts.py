@@ -195,3 +195,10 @@ def test_command_line_lists_acknowledges_and_refuses_a_wrong_number(slipping, sm
     assert con.execute("SELECT acknowledged_by FROM episodes WHERE episode_id = ?", [int(first)]).fetchone()[0] \
         == "gd@sxd.example"
     con.close()
+
+
+def test_nothing_published_yet_says_so(capsys):
+    from pipelines.cli import main
+
+    assert main(["alerts", "evaluate"]) == 2
+    assert "cchc refresh" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipelines import config
 from pipelines.db import connect
+from pipelines.errors import InputError
 from pipelines.settings import WAREHOUSE_SQL, home
 
 RULES_SQL = WAREHOUSE_SQL / "alerts" / "10_rules.sql"
@@ -11,6 +12,9 @@ RULES_SQL = WAREHOUSE_SQL / "alerts" / "10_rules.sql"
 
 def firing() -> list[dict]:
     settings = config.load()["alerts"]
+    if not home().serving_db.exists():
+        raise InputError("Chưa có số liệu được xuất bản: hãy chạy `cchc refresh` trước.",
+                         "Nothing is published yet: run `cchc refresh` first.")
     con = connect(home().serving_db, read_only=True)
     try:
         con.execute("SET VARIABLE drop_points = ?", [float(settings["drop_points"])])
