@@ -57,9 +57,7 @@ def brief_html(scope_code: str, scope_name: str, chosen: pd.Series, period: str)
         slips.append(f"<li><b>{escape(getattr(r, name))}</b>: {fmt_pct(r.value)}, {t('target').lower()} "
                      f"{fmt_target(r.comparator, r.target)} ({escape(r.target_source or '')})"
                      + (f"<br>{t('brief_drags')}: {why}" if why else "") + "</li>")
-    late = query("SELECT count(*) AS late, count(*) FILTER (NOT co_phieu_xin_loi) AS without FROM marts.late_dossiers "
-                 "WHERE period = $period AND ($scope = 'province' OR reporting_unit = $scope)",
-                 {"period": period, "scope": scope_code}).iloc[0]
+    apology = tiles.set_index("indicator").loc["late_apology_rate"]  # its denominator is the late dossiers
 
     provisional = not chosen["complete"] or chosen["end_date"] >= dt.date.today().replace(day=1)
     title = f"{t('brief_title')} · {escape(scope_name)} · {t('period')} {period}"
@@ -76,6 +74,7 @@ def brief_html(scope_code: str, scope_name: str, chosen: pd.Series, period: str)
 <tbody>{rows}</tbody></table>
 <h2>{t('brief_slips')}</h2>
 <ul>{''.join(slips) or '<li>' + t('brief_no_slips') + '</li>'}
-<li>{t('brief_late').format(late=fmt_int(late['late']), without=fmt_int(late['without']))}</li></ul>
+<li>{t('brief_late').format(late=fmt_int(apology['denominator']),
+                         without=fmt_int(apology['denominator'] - apology['numerator']))}</li></ul>
 <footer>{t('brief_footer')}</footer>
 </body></html>"""

@@ -26,7 +26,8 @@ name = "name_en" if lang() else "name_vi"
 # 1. Every indicator over the last periods of the chosen type, against its target.
 st.subheader(t("over_time"))
 history = query(
-    "SELECT period, indicator, ord, name_vi, name_en, value, status, comparator, target FROM marts.scorecard_tiles "
+    "SELECT period, indicator, ord, name_vi, name_en, value, status, comparator, target, numerator, denominator "
+    "FROM marts.scorecard_tiles "
     "WHERE scope_code = $scope AND source = 'export' AND period IN (SELECT period FROM kpi.periods "
     f"WHERE period_type = $type AND end_date <= $end ORDER BY end_date DESC LIMIT {HISTORY}) ORDER BY ord, period",
     {"scope": scope_code, "type": chosen["period_type"], "end": chosen["end_date"]})
@@ -75,9 +76,9 @@ LATE = ("SELECT ma_ho_so, ten_tthc, ma_don_vi, ngay_tiep_nhan, ngay_hen_tra, nga
         "AND ($scope = 'province' OR reporting_unit = $scope) "
         "ORDER BY co_phieu_xin_loi, days_late DESC NULLS LAST, ma_ho_so")
 params = {"period": period, "scope": scope_code}
-counts = query("SELECT count(*) AS late, count(*) FILTER (NOT co_phieu_xin_loi) AS without FROM marts.late_dossiers "
-               "WHERE period = $period AND ($scope = 'province' OR reporting_unit = $scope)", params).iloc[0]
-st.markdown(t("late_summary").format(late=fmt_int(counts["late"]), without=fmt_int(counts["without"])))
+apology = now.reset_index().set_index("indicator").loc["late_apology_rate"]  # its denominator is the late ones
+st.markdown(t("late_summary").format(late=fmt_int(apology["denominator"]),
+                                     without=fmt_int(apology["denominator"] - apology["numerator"])))
 
 
 def shaped(late: pd.DataFrame) -> pd.DataFrame:

@@ -83,11 +83,10 @@ def context(events: list[dict]) -> tuple[dict, dict]:
                     "scope_code, indicator) WHERE d.dimension = 'procedure' QUALIFY row_number() OVER (PARTITION BY "
                     "period, scope_code, indicator ORDER BY points_lost DESC, key) <= 3) GROUP BY ALL").fetchall():
                 extra[(period, scope, indicator)] = worst
-            for period, scope, late in con.execute(
-                    "SELECT w.period, w.scope_code, count(*) FILTER (NOT l.co_phieu_xin_loi) FROM "
-                    "(SELECT DISTINCT period, scope_code FROM wanted) w JOIN marts.late_dossiers l "
-                    "ON l.period = w.period AND (w.scope_code = 'province' OR l.reporting_unit = w.scope_code) "
-                    "GROUP BY ALL").fetchall():
+            for period, scope, late in con.execute(  # late_apology_rate: late dossiers, those with a letter
+                    "SELECT DISTINCT v.period, v.scope_code, v.denominator - v.numerator FROM kpi.values v "
+                    "JOIN wanted w ON w.period = v.period AND w.scope_code = v.scope_code "
+                    "WHERE v.indicator = 'late_apology_rate'").fetchall():
                 extra[(period, scope)] = late
         return names, extra
     finally:
