@@ -11,7 +11,7 @@ TEXT = {
     "app_title": ("Kho chỉ số CCHC tỉnh Lạng Sơn", "Lạng Sơn CCHC KPI warehouse"),
     "language": ("Ngôn ngữ", "Language"),
     "page_loaded": ("Dữ liệu đã nạp", "Loaded data"),
-    "no_data": ("Chưa có dữ liệu đã xuất bản. Hãy chạy `cchc refresh`.",
+    "nothing_published": ("Chưa có dữ liệu đã xuất bản. Hãy chạy `cchc refresh`.",
                 "No published data yet. Run `cchc refresh`."),
     "freshness": ("Cập nhật lần cuối", "Last refreshed"),
     "periods": ("Kỳ dữ liệu", "Periods"),
@@ -50,6 +50,7 @@ TEXT = {
     "met": (":green-badge[✔ Đạt]", ":green-badge[✔ Met]"),
     "not_met": (":red-badge[✘ Chưa đạt]", ":red-badge[✘ Not met]"),
     "no_activity": (":gray-badge[– Không phát sinh]", ":gray-badge[– No activity]"),
+    "no_data": (":gray-badge[— Không có dữ liệu xuất]", ":gray-badge[— No export data]"),
     "no_target": (":gray-badge[○ Không có chỉ tiêu]", ":gray-badge[○ No target]"),
     "pp": ("điểm %", "pp"),
     "summary": ("Đạt {met}/{judged} chỉ tiêu", "{met} of {judged} targets met"),
@@ -256,7 +257,8 @@ def fmt_int(n) -> str:
 
 STATUS_TEXT = {  # plain text for tables: a symbol and a word, readable without colour
     "met": ("✔ Đạt", "✔ Met"), "not_met": ("✘ Chưa đạt", "✘ Not met"),
-    "no_activity": ("– Không phát sinh", "– No activity"), "no_target": ("○ Không có chỉ tiêu", "○ No target"),
+    "no_activity": ("– Không phát sinh", "– No activity"), "no_data": ("— Không có dữ liệu", "— No data"),
+    "no_target": ("○ Không có chỉ tiêu", "○ No target"),
 }
 
 

@@ -20,7 +20,7 @@ def page(title_key: str) -> None:
     """Every page's head: its title, or a clear word when nothing is published yet."""
     st.title(t(title_key))
     if not published():
-        st.info(t("no_data"))
+        st.info(t("nothing_published"))
         st.stop()
 
 

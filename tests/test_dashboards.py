@@ -250,6 +250,10 @@ def test_unit_page_over_time_drags_and_late_dossiers(slipping):
     assert history.loc["Tỷ lệ hồ sơ giải quyết đúng hạn", "2025-10"] == "96,97% ✘"
     assert history.loc["Tỷ lệ hồ sơ giải quyết đúng hạn", "Chỉ tiêu"] == "> 99%"
     assert history.loc["Tỷ lệ hồ sơ trễ hạn có phiếu xin lỗi", "2025-10"] == "33,33% ✘"
+    # March to September have no export file at all: missing, not the catalogue's 0% (SXD's one
+    # online service, 1.001, had its February dossier online: 1/1)
+    uptake = history.loc["Tỷ lệ DVCTT có phát sinh hồ sơ trực tuyến"]
+    assert list(uptake[["2025-03", "2025-09", "2025-10"]]) == ["—", "—", "100,00% ✔"]
     procedure = at.dataframe[1].value.iloc[0]
     assert (procedure["Mã"], procedure["Chưa đạt"], procedure["Điểm bị kéo giảm"]) == ("1.001", 3, "3,03")  # 3/99
     assert "**3** hồ sơ trễ hạn trong kỳ, **2** chưa có phiếu xin lỗi" in [m.value for m in at.markdown][-1]
@@ -258,6 +262,19 @@ def test_unit_page_over_time_drags_and_late_dossiers(slipping):
     assert list(late["Số ngày trễ"]) == [3, -3, 9]  # HS-TWICE: 20/10 less 24 h of supplements; HS-OPEN at 31/10
     assert list(late["Lý do"]) == ["Giải quyết quá hạn", "Yêu cầu bổ sung từ 2 lần", "Chưa giải quyết, đã quá hạn"]
     assert list(late["Phiếu xin lỗi"]) == ["✘ Không", "✘ Không", "✔ Có"]
+
+
+def test_a_month_without_exports_is_no_data_not_zero(slipping, capsys):
+    import json
+
+    from pipelines.cli import main
+
+    assert main(["kpis", "--period", "2025-05", "--scope", "unit", "--format", "json"]) == 0
+    may = [r for r in json.loads(capsys.readouterr().out) if r["scope_code"] == "SXD"]
+    assert {r["status"] for r in may} == {"no_data"} and {r["value"] for r in may} == {None}
+    assert main(["kpis", "--period", "2025-Q1", "--scope", "unit", "--format", "json"]) == 0
+    q1 = {r["indicator"]: r for r in json.loads(capsys.readouterr().out) if r["scope_code"] == "SXD"}
+    assert q1["online_service_uptake_rate"]["status"] == "met"  # February is in Q1: counted, 1/1
 
 
 def test_unit_page_explains_a_dossier_and_a_number(slipping, capsys):

@@ -3,7 +3,8 @@
 -- the last loaded monthly file. A period is whole days [start_date, end_date], local time.
 -- getvariable('reporting_window') comes from the settings: 'month' (calendar months) or
 -- '15-14' (each month runs from the 15th of the month before to the 14th; Vietnamese periodic
--- reports). complete: every month of the period is loaded.
+-- reports). complete: every month of the period has export files; has_exports: at least one has
+-- (a month between two loaded ones with no file at all has none: its values are missing, not 0).
 CREATE OR REPLACE TABLE kpi.periods AS
 WITH loaded AS (
     SELECT DISTINCT CAST(period || '-01' AS DATE) AS m FROM meta.files WHERE period IS NOT NULL
@@ -33,13 +34,14 @@ windowed AS (
         CASE getvariable('reporting_window') WHEN '15-14' THEN CAST(s.first_month - INTERVAL 1 MONTH + INTERVAL 14 DAY AS DATE)
              ELSE s.first_month END AS start_date,
         CASE getvariable('reporting_window') WHEN '15-14' THEN CAST(s.last_month + INTERVAL 13 DAY AS DATE)
-             ELSE last_day(s.last_month) END AS end_date
+             ELSE last_day(s.last_month) END AS end_date,
+        (SELECT count(*) FROM loaded WHERE m BETWEEN s.first_month AND s.last_month) AS months_loaded
     FROM spans s
 )
 SELECT period, period_type, year(last_month) AS year, start_date, end_date,
     CAST(start_date AS TIMESTAMP) AS start_ts,
     CAST(end_date + 1 AS TIMESTAMP) AS end_excl,  -- P ends at the end of end_date
-    last_month <= (SELECT max(m) FROM loaded)
-        AND first_month >= (SELECT min(m) FROM loaded) AS complete,
+    months_loaded = date_diff('month', first_month, last_month) + 1 AS complete,
+    months_loaded > 0 AS has_exports,
     getvariable('reporting_window') AS reporting_window
 FROM windowed;

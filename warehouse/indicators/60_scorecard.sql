@@ -42,11 +42,13 @@ SELECT v.period, v.scope, v.scope_code, v.indicator, v.numerator, v.denominator,
         AS target_source,
     c.target_year < v.period_year AS carried_forward,
     c.quote AS target_quote,
-    CASE WHEN v.denominator = 0 THEN 'no_activity'
+    CASE WHEN v.numerator IS NOT NULL AND NOT p.has_exports THEN 'no_data'
+         WHEN v.denominator = 0 THEN 'no_activity'
          WHEN c.target_id IS NULL THEN 'no_target'
          WHEN CASE c.comparator WHEN '>' THEN v.value > c.threshold WHEN '>=' THEN v.value >= c.threshold
                                 WHEN '<' THEN v.value < c.threshold WHEN '<=' THEN v.value <= c.threshold END
               THEN 'met'
          ELSE 'not_met' END AS status
 FROM v
+JOIN kpi.periods p USING (period)
 LEFT JOIN candidates c USING (period, scope, scope_code, indicator);
