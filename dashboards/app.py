@@ -17,6 +17,7 @@ pages = [
     st.Page("views/ranking.py", title=t("page_ranking"), icon=":material/leaderboard:"),
     st.Page("views/unit.py", title=t("page_unit"), icon=":material/apartment:"),
     st.Page("views/targets.py", title=t("page_targets"), icon=":material/flag:"),
+    st.Page("views/alerts.py", title=t("page_alerts"), icon=":material/notifications:"),
     st.Page("views/quality.py", title=t("page_quality"), icon=":material/fact_check:"),
     st.Page("views/loaded.py", title=t("page_loaded"), icon=":material/folder_open:"),
 ]

@@ -111,8 +111,19 @@ def cmd_refresh(args) -> int:
             skipped = f", bỏ {f['rows_skipped']} dòng tổng / {f['rows_skipped']} totals rows skipped" if f["rows_skipped"] else ""
             print(f"  {f['file_name']}: {f['rows_loaded']:,} dòng / rows ({f['file_format']}, {f['profile']}){skipped}{extra}")
         print(f"Các kỳ đã nạp / periods loaded: {', '.join(outcome.changed_periods)} (Dagster run {outcome.run_id})")
+        print_alerts(outcome.alerts)
     print_warehouse_summary()
     return 0
+
+
+def print_alerts(outcome: dict) -> None:
+    if "error" in outcome:
+        print(f"Cảnh báo chưa gửi được / alerts not sent: {outcome['error']}", file=sys.stderr)
+        return
+    print(f"Cảnh báo / alerts: {outcome.get('firing', 0)} đang kích hoạt / firing, {outcome.get('events', 0)} sự kiện mới / "
+          f"new events, {outcome.get('messages', 0)} tin nhắn / messages: {outcome.get('sent', 0)} đã gửi / sent, "
+          f"{outcome.get('waiting', 0)} chờ gửi lại / waiting to retry, {outcome.get('failed', 0)} hết lượt thử / "
+          "out of attempts")
 
 
 def print_warehouse_summary() -> None:
@@ -217,8 +228,7 @@ def cmd_alerts(args) -> int:
         for row in run.open_episodes():
             print("\t".join(str(row[k] if row[k] is not None else "") for k in row.keys()))
         return 0
-    outcome = run.evaluate() if args.action == "evaluate" else run.send()
-    print(", ".join(f"{k}: {v}" for k, v in outcome.items()))
+    print_alerts(run.evaluate() if args.action == "evaluate" else run.send())
     return 0
 
 

@@ -1,10 +1,17 @@
-"""The refresh history in meta.refreshes: one row per Dagster run, with the data quality it found."""
+"""The refresh history in meta.refreshes: one row per Dagster run, with the data quality it found;
+and the last failed refresh, noted beside the build for the dashboards and the alerts."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import duckdb
+
+from pipelines.db import connect
+from pipelines.errors import InputError
+from pipelines.settings import home
 
 
 def record_refresh(con: duckdb.DuckDBPyConnection, refresh_id: str, inbox: str, started_at: dt.datetime | None,
@@ -26,3 +33,53 @@ def record_refresh(con: duckdb.DuckDBPyConnection, refresh_id: str, inbox: str, 
         FROM meta.validations WHERE refresh_id = $id""",
         {"id": refresh_id, "inbox": inbox, "started": started_at, "status": status, "message": message},
     )
+
+
+def failure_message(step_key: str, error: BaseException) -> str:
+    """The steward's message for a failed step: the InputError's own words if there is one."""
+    cause: BaseException | None = error
+    while cause is not None and not isinstance(cause, InputError):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
+        return str(cause)
+    while error.__cause__ is not None and type(error).__module__.startswith("dagster"):
+        error = error.__cause__  # Dagster's wrapper says less than what it wraps
+    return f"{step_key}: {type(error).__name__}: {error}"
+
+
+def record_failure(refresh_id: str, inbox: str, started: float | None, message: str) -> None:
+    """Into the build's history, and a note beside it for the dashboards and the alerts: the
+    published copy must not change when a refresh fails."""
+    started_at = dt.datetime.fromtimestamp(started, dt.timezone.utc) if started else None
+    note = {"refresh_id": refresh_id, "inbox": inbox, "started_at": started_at and started_at.isoformat(),
+            "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(), "message": message}
+    home().last_failure.parent.mkdir(parents=True, exist_ok=True)
+    home().last_failure.write_text(json.dumps(note, ensure_ascii=False, indent=1), encoding="utf-8")
+    try:
+        con = connect(home().build_db)
+        try:
+            record_refresh(con, refresh_id, inbox, started_at, "failed", message)
+        finally:
+            con.close()
+    except Exception:  # the build file may not even have its schema yet; Dagster keeps the run
+        pass
+
+
+def current_failure() -> dict | None:
+    """The last failed refresh, if no refresh has succeeded since (with `last_good`, the time of
+    the last good publish, or None)."""
+    path: Path = home().last_failure
+    if not path.exists():
+        return None
+    note = json.loads(path.read_text(encoding="utf-8"))
+    failed_at = dt.datetime.fromisoformat(note["finished_at"])
+    last_good = None
+    if home().serving_db.exists():
+        con = connect(home().serving_db, read_only=True)
+        try:
+            last_good = con.execute("SELECT max(finished_at) FROM meta.refreshes WHERE status = 'succeeded'").fetchone()[0]
+        finally:
+            con.close()
+    if last_good is not None and last_good >= failed_at:
+        return None
+    return {**note, "failed_at": failed_at, "last_good": last_good}

@@ -7,8 +7,6 @@ The serving copy is only replaced by a run that succeeds.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ import duckdb
 from pipelines import config
 from pipelines.db import connect, model_version
 from pipelines.errors import InputError
-from pipelines.history import record_refresh
+from pipelines.history import current_failure, record_failure
 from pipelines.ingest.inbox import scan, unmatched
 from pipelines.ingest.read import file_hash
 from pipelines.settings import home, prepare_dagster_home
@@ -31,6 +29,7 @@ class RefreshOutcome:
     changed_periods: list[str]
     files: list[dict] = field(default_factory=list)  # this run's loaded files, from meta.files
     ignored: list[str] = field(default_factory=list)  # inbox files that follow no contract name
+    alerts: dict = field(default_factory=dict)  # what the alerts asset did (pipelines.alert.run.evaluate)
 
 
 class RefreshFailed(Exception):
@@ -137,11 +136,14 @@ def _refresh(inbox: Path) -> RefreshOutcome:
         # the steward gets one clear message below; details stay in the Dagster run's log
         run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
     )
-    if not result.success:
-        message = _failure_message(result)
-        stats = dg.DagsterInstance.get().get_run_stats(result.run_id)
-        _record_failure(result.run_id, inbox, stats.start_time, message)
-        raise RefreshFailed(message, result.run_id)
+    if not result.success:  # the job's failure hook has noted it and told the steward
+        failure = current_failure()
+        if failure is None or failure["refresh_id"] != result.run_id:  # failed outside any step
+            stats = dg.DagsterInstance.get().get_run_stats(result.run_id)
+            record_failure(result.run_id, str(inbox), stats.start_time,
+                           "Lần làm mới thất bại trước khi chạy bước nào / the refresh failed before any step ran")
+            failure = current_failure()
+        raise RefreshFailed(failure["message"], result.run_id)
     con = connect(h.serving_db, read_only=True)
     try:
         cur = con.execute(
@@ -151,34 +153,5 @@ def _refresh(inbox: Path) -> RefreshOutcome:
         files = [dict(zip(names, row)) for row in cur.fetchall()]
     finally:
         con.close()
-    return RefreshOutcome(result.run_id, periods, files, ignored)
-
-
-def _failure_message(result) -> str:
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = event.step_failure_data.error
-            while error.cause is not None and error.cls_name != "InputError":
-                error = error.cause
-            if error.cls_name == "InputError":
-                return error.message.split(": ", 1)[-1].strip()
-            return f"{event.step_key}: {error.cls_name}: {error.message.strip()}"
-    return "Lần làm mới thất bại / the refresh failed"
-
-
-def _record_failure(run_id: str, inbox: Path, started: float | None, message: str) -> None:
-    """Into the build file, and a note beside it for the dashboards: the published copy must not
-    change when a refresh fails."""
-    started_at = dt.datetime.fromtimestamp(started, dt.timezone.utc) if started else None
-    note = {"refresh_id": run_id, "inbox": str(inbox), "started_at": started_at and started_at.isoformat(),
-            "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(), "message": message}
-    home().last_failure.parent.mkdir(parents=True, exist_ok=True)
-    home().last_failure.write_text(json.dumps(note, ensure_ascii=False, indent=1), encoding="utf-8")
-    try:
-        con = connect(home().build_db)
-        try:
-            record_refresh(con, run_id, str(inbox), started_at, "failed", message)
-        finally:
-            con.close()
-    except Exception:  # the build file may not even have its schema yet; Dagster keeps the run
-        pass
+    alerts = {k: v.value for m in result.asset_materializations_for_node("alerts") for k, v in m.metadata.items()}
+    return RefreshOutcome(result.run_id, periods, files, ignored, alerts)

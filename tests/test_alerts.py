@@ -10,12 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-from inbox_builder import dossier, write_month, write_reference
+from inbox_builder import dossier, query, write_month, write_reference
 from pipelines.alert.run import evaluate, send
 from pipelines.alert.state import acknowledge, open_state
-from pipelines.refresh import refresh
+from pipelines.refresh import RefreshFailed, refresh
+from pipelines.settings import home
 
-T0 = dt.datetime(2025, 11, 3, 8, 0, tzinfo=dt.timezone.utc)
 LATE = {"ngay_ket_thuc": "25/10/2025 10:00:00", "ngay_tra": "25/10/2025 11:00:00"}
 
 
@@ -92,27 +92,44 @@ def hook():
     server.shutdown()
 
 
+CONTACTS = ("ma_don_vi,ho_ten,vai_tro,email,webhook\n"
+            "SXD,Giám đốc Sở Xây dựng,lanh_dao,gd@sxd.example,{hook}\n"
+            "05977,Chủ tịch phường Đông Kinh,lanh_dao,ct@dongkinh.example,\n"
+            "province,Chủ tịch UBND tỉnh,lanh_dao,ct@langson.example,\n"
+            "province,Sở Nội vụ,quan_tri_du_lieu,snv@langson.example,\n")
+
+
 @pytest.fixture
-def slipping(inbox, cchc_home, hook):
+def people(cchc_home, smtp, hook):
+    """The contacts, before the first refresh: its alerts go out as it publishes."""
+    (cchc_home / "contacts.csv").write_text(CONTACTS.format(hook=hook[0]), encoding="utf-8")
+    return smtp[0], hook[1]
+
+
+@pytest.fixture
+def slipping(inbox, people):
     """October 2025: Sở Xây dựng resolves 96 of 99 dossiers on time (96,97%, target > 99%); its
     late dossier has no apology letter. The commune's 10 dossiers are all on time."""
     write_reference(inbox)
     rows = [dossier(f"HS-{i:02}") for i in range(96)] + [dossier(f"HS-L{i}", **LATE) for i in range(3)]
     rows += [dossier(f"HS-X{i}", ma_don_vi="05977", ma_tthc="1.002") for i in range(10)]
     write_month(inbox, "2025-10", rows)
-    refresh(inbox)
-    (cchc_home / "contacts.csv").write_text(
-        "ma_don_vi,ho_ten,vai_tro,email,webhook\n"
-        f"SXD,Giám đốc Sở Xây dựng,lanh_dao,gd@sxd.example,{hook[0]}\n"
-        "05977,Chủ tịch phường Đông Kinh,lanh_dao,ct@dongkinh.example,\n"
-        "province,Chủ tịch UBND tỉnh,lanh_dao,ct@langson.example,\n"
-        "province,Sở Nội vụ,quan_tri_du_lieu,snv@langson.example,\n", encoding="utf-8")
     return inbox
 
 
-def test_who_gets_what_without_duplicates_then_a_reminder(slipping, smtp, hook):
-    box, _ = smtp
-    evaluate(now=T0)
+def serving(sql):
+    return query(home().serving_db, sql)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def test_the_refresh_alerts_who_gets_what_without_duplicates_then_a_reminder(slipping, people):
+    box, received = people
+    outcome = refresh(slipping)  # the alerts asset runs after the publish
+    assert (outcome.alerts["messages"], outcome.alerts["sent"], outcome.alerts["waiting"]) == (4, 4, 0)
+    t0 = now()
     mails = {m["to"][0]: m for m in box.take()}
     assert set(mails) == {"gd@sxd.example", "ct@dongkinh.example", "ct@langson.example"}  # no data issue: no steward
     assert "Tỷ lệ hồ sơ giải quyết đúng hạn" not in mails["ct@dongkinh.example"]["text"]  # all 10 on time
@@ -126,65 +143,132 @@ def test_who_gets_what_without_duplicates_then_a_reminder(slipping, smtp, hook):
     digest = mails["ct@langson.example"]
     assert digest["subject"].startswith("[CCHC] Tổng hợp cảnh báo · Toàn tỉnh: ")
     assert "- Sở Xây dựng: " in digest["text"]  # one line per unit, not one per indicator
-    url, received = hook
     assert len(received) == 1 and received[0]["unit"] == "SXD"
     assert {e["indicator"] for e in received[0]["events"] if e["period_type"] == "month"} >= {"on_time_rate"}
 
-    evaluate(now=T0 + dt.timedelta(hours=1))  # the same refresh again: nothing new to say
+    assert refresh(slipping).run_id is None  # the same files again: no run, nothing sent
+    evaluate(now=t0 + dt.timedelta(hours=1))  # the rules again over the same numbers: nothing new to say
     assert box.take() == [] and len(received) == 1
 
-    evaluate(now=T0 + dt.timedelta(days=8))  # still below target after the interval: a reminder
+    evaluate(now=t0 + dt.timedelta(days=8))  # still below target after the interval: a reminder
     reminders = box.take()
     assert {m["to"][0] for m in reminders} == {"gd@sxd.example", "ct@dongkinh.example", "ct@langson.example"}
     assert all("nhắc lại" in m["subject"] for m in reminders)
 
 
-def test_snooze_then_recovery(slipping, smtp):
-    box, _ = smtp
-    evaluate(now=T0)
+def test_snooze_then_recovery_when_a_later_month_recovers(slipping, people):
+    box, _ = people
+    refresh(slipping)
+    t0 = now()
     box.take()
     con = open_state()
     episode = con.execute("SELECT episode_id FROM episodes "
                           "WHERE key = 'below_target|SXD|result_digitization_rate|month'").fetchone()[0]
     con.close()
-    acknowledge(episode, by="gd@sxd.example", until=dt.date(2026, 1, 1))
-    evaluate(now=T0 + dt.timedelta(days=8))
+    acknowledge(episode, by="gd@sxd.example", until=(t0 + dt.timedelta(days=60)).date())
+    evaluate(now=t0 + dt.timedelta(days=8))
     texts = [m["text"] for m in box.take()]
     assert any("[Nhắc lại] Sở Xây dựng" in t for t in texts)  # its other episodes are reminded
     assert not any("Sở Xây dựng · Tỷ lệ số hóa kết quả (tháng" in t for t in texts)  # not the snoozed one
 
     write_month(slipping, "2025-11", [dossier(f"HS-N{i}", month="2025-11") for i in range(20)])  # all on time
     refresh(slipping)
-    evaluate(now=T0 + dt.timedelta(days=30))
     mails = {m["to"][0]: m for m in box.take()}
     assert "đã khắc phục" in mails["gd@sxd.example"]["subject"]
-    recovered = [x for x in mails["gd@sxd.example"]["text"].splitlines() if x.startswith("- [Đã khắc phục]")]
-    assert any("Sở Xây dựng · Tỷ lệ hồ sơ giải quyết đúng hạn (tháng 2025-10)" in x for x in recovered)
-    assert not any("Tỷ lệ số hóa kết quả (tháng" in x for x in mails["gd@sxd.example"]["text"].splitlines())  # snoozed
+    lines = mails["gd@sxd.example"]["text"].splitlines()
+    recovered = next(x for x in lines if x.startswith("- [Đã khắc phục] Sở Xây dựng · Tỷ lệ hồ sơ giải quyết đúng hạn"))
+    assert recovered == ("- [Đã khắc phục] Sở Xây dựng · Tỷ lệ hồ sơ giải quyết đúng hạn (tháng 2025-11): 100,00%, "
+                         f"chỉ tiêu > 99% ({recovered.split('(')[2].split(')')[0]}); trước đó 96,97% (tháng 2025-10)")
+    assert not any("Tỷ lệ số hóa kết quả (tháng" in x for x in lines)  # snoozed: not even its recovery
     con = open_state()
     kinds = [r[0] for r in con.execute("SELECT kind FROM events WHERE episode_id = ? ORDER BY event_id", [episode])]
     con.close()
     assert kinds[:2] == ["opened", "snoozed"]
 
 
-def test_delivery_is_retried_after_the_server_was_down(slipping, smtp):
+def test_delivery_is_retried_after_the_server_was_down(slipping, people, smtp):
     box, controller = smtp
     controller.stop()
-    result = evaluate(now=T0)
-    assert (result["sent"], result["retry"]) == (1, 3)  # the webhook got through; three mails wait
+    outcome = refresh(slipping)
+    assert (outcome.alerts["sent"], outcome.alerts["waiting"]) == (1, 3)  # the webhook got through; three mails wait
+    t0 = now()
     controller.start()
-    assert send(now=T0)["sent"] == 0  # not yet due: it waits retry_minutes
-    assert send(now=T0 + dt.timedelta(minutes=2))["sent"] == 3
+    assert send(now=t0)["sent"] == 0  # not yet due: it waits retry_minutes
+    assert send(now=t0 + dt.timedelta(minutes=2))["sent"] == 3
     assert {m["to"][0] for m in box.take()} == {"gd@sxd.example", "ct@dongkinh.example", "ct@langson.example"}
-    assert send(now=T0 + dt.timedelta(days=1))["sent"] == 0  # never twice
+    assert send(now=t0 + dt.timedelta(days=1)) == {"sent": 0, "retry": 0, "failed": 0, "waiting": 0}  # never twice
 
 
+def test_a_failed_refresh_alerts_the_steward_alone_until_one_succeeds(slipping, people):
+    box, received = people
+    refresh(slipping)
+    box.take()
+    (slipping / "ho_so_2025-11.csv").write_bytes(b"")
+    with pytest.raises(RefreshFailed):
+        refresh(slipping)
+    [mail] = box.take()
+    assert mail["to"] == ["snv@langson.example"] and mail["subject"] == "[CCHC] Cảnh báo · Toàn tỉnh: 1 mới"
+    body = mail["text"].splitlines()
+    assert body[0] == "Kính gửi Sở Nội vụ,"
+    assert body[2].startswith("- [Mới] Lần làm mới lúc ") and "thất bại; số liệu đã xuất bản được giữ nguyên. " \
+        "Lỗi: [ho_so_2025-11.csv] Tệp rỗng" in body[2]
+    assert body[-3] == "  Xem: http://127.0.0.1:8501/quality?unit=province"
+    assert len(received) == 1  # the leaders' webhook heard nothing
 
-def test_command_line_lists_acknowledges_and_refuses_a_wrong_number(slipping, smtp, capsys):
+    with pytest.raises(RefreshFailed):  # the same failure again: the same episode, no second mail
+        refresh(slipping)
+    assert box.take() == []
+
+    write_month(slipping, "2025-11", [dossier(f"HS-N{i}", month="2025-11") for i in range(20)])
+    refresh(slipping)
+    steward = [m for m in box.take() if m["to"] == ["snv@langson.example"]]
+    assert len(steward) == 1 and steward[0]["subject"] == "[CCHC] Cảnh báo · Toàn tỉnh: 1 đã khắc phục"
+
+
+def test_a_broken_contacts_file_does_not_fail_the_refresh_nor_lose_an_alert(slipping, people, cchc_home):
+    box, _ = people
+    good = (cchc_home / "contacts.csv").read_text(encoding="utf-8")
+    (cchc_home / "contacts.csv").write_text("ma_don_vi,ho_ten,email\nSXD,Giám đốc,gd@sxd.example\n", encoding="utf-8")
+    outcome = refresh(slipping)
+    assert outcome.run_id and "Tệp danh bạ thiếu cột: vai_tro, webhook" in outcome.alerts["error"]
+    assert box.take() == []
+    (cchc_home / "contacts.csv").write_text(good, encoding="utf-8")
+    assert evaluate()["sent"] == 4  # what the refresh could not say, said now
+    assert {m["to"][0] for m in box.take()} == {"gd@sxd.example", "ct@dongkinh.example", "ct@langson.example"}
+
+
+def test_projected_to_miss_the_year(inbox, people):
+    """Sở Xây dựng, 100 dossiers a month: 100, 100, 100 then 98 on time (January–April 2025).
+    Year to date 398/400 = 99,50%, above the target of 99%. The line through (1, 100), (2, 100),
+    (3, 100), (4, 98): slope −0,6, intercept 101; May–December at 98; 97,4; … 93,8, which sum
+    to 767,2 points, i.e. 767,2 dossiers of the 800 expected. The year: (398 + 767,2) / 1 200
+    = 97,10%, below 99%: an alert now, while the year can still be saved."""
+    box, _ = people
+    write_reference(inbox)
+    for month in ("2025-01", "2025-02", "2025-03", "2025-04"):
+        late = 2 if month == "2025-04" else 0
+        write_month(inbox, month, [dossier(f"HS-{month}-{i}", month=month) for i in range(100 - late)]
+                    + [dossier(f"HS-{month}-L{i}", month=month, ngay_ket_thuc=f"25/{month[5:]}/2025 10:00:00",
+                               ngay_tra=f"25/{month[5:]}/2025 11:00:00") for i in range(late)])
+    refresh(inbox)
+    assert serving("SELECT value, round(projected_value, 6), projected_meets FROM marts.year_projection "
+                   "WHERE period = '2025-YTD-04' AND scope_code = 'SXD' AND indicator = 'on_time_rate'") \
+        == [(99.5, 97.1, False)]
+    text = {m["to"][0]: m["text"] for m in box.take()}["gd@sxd.example"]
+    line = next(x for x in text.splitlines() if "(lũy kế 2025-YTD-04)" in x and "đúng hạn" in x)
+    assert line == ("- [Mới] Sở Xây dựng · Tỷ lệ hồ sơ giải quyết đúng hạn (lũy kế 2025-YTD-04): 99,50%, chỉ tiêu "
+                    f"> 99% ({line.split('(')[2].split(')')[0]}); theo xu hướng từ đầu năm, cả năm dự kiến chỉ đạt "
+                    "97,10%. Thủ tục kéo giảm: Cấp giấy phép xây dựng (2). Hồ sơ trễ hạn chưa có phiếu xin lỗi: 2")
+
+
+def test_command_line_lists_acknowledges_and_refuses_a_wrong_number(slipping, people, capsys):
     from pipelines.cli import main
 
-    assert main(["alerts", "evaluate"]) == 0
-    assert capsys.readouterr().out.startswith("firing: ")
+    refresh(slipping)
+    assert main(["alerts", "evaluate"]) == 0  # after the refresh's own evaluation: nothing new
+    assert capsys.readouterr().out.startswith("Cảnh báo / alerts: ")
+    assert main(["alerts", "send"]) == 0
+    assert "0 đã gửi / sent, 0 chờ gửi lại / waiting to retry" in capsys.readouterr().out
     assert main(["alerts", "list"]) == 0
     listed = capsys.readouterr().out.splitlines()
     first = listed[0].split("\t")[0]

@@ -1,6 +1,7 @@
 """The dashboard shell: Streamlit's AppTest for the page logic, and a real headless Chromium
 against a running server for what a leader actually sees (screenshots in test-artifacts/)."""
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -51,12 +52,12 @@ def test_every_page_in_english(slipping):
     at = AppTest.from_file(APP, default_timeout=30).run()
     at.sidebar.radio[0].set_value("English").run()
     titles = {}
-    for page in ["overview", "ranking", "unit", "targets", "quality", "loaded"]:
+    for page in ["overview", "ranking", "unit", "targets", "alerts", "quality", "loaded"]:
         at.switch_page(f"views/{page}.py").run()
         assert not at.exception and not at.error, page
         titles[page] = at.title[0].value
     assert titles == {"overview": "Overview", "ranking": "Ranking", "unit": "Unit", "targets": "Targets",
-                      "quality": "Data quality", "loaded": "Lạng Sơn CCHC KPI warehouse"}
+                      "alerts": "Alerts", "quality": "Data quality", "loaded": "Lạng Sơn CCHC KPI warehouse"}
     assert "Rows by rule broken" in [h.value for h in at.switch_page("views/quality.py").run().subheader]
 
 
@@ -191,6 +192,11 @@ def test_every_page_in_a_real_browser(slipping, cchc_home):
             shows("unit", "Các chỉ số theo thời gian", "96,97% ✘", "HS-LATE", "Giải quyết quá hạn")
             page.goto(f"http://localhost:{port}/targets?unit=SXD", timeout=10000)
             shows("targets", "Chỉ tiêu áp dụng cho Sở Xây dựng (SXD)", "Tỷ lệ cấp kết quả điện tử")
+            page.goto(f"http://localhost:{port}/alerts?unit=SXD", timeout=10000)
+            shows("alerts", "Cảnh báo đang mở", "Dưới chỉ tiêu", "Lịch sử cảnh báo")
+            page.get_by_label("Người xác nhận (họ tên hoặc e-mail)").fill("Giám đốc Sở Xây dựng")
+            page.get_by_role("button", name="Xác nhận đã biết (dừng nhắc lại)").click()
+            shows("alerts_acknowledged", "Đã ghi nhận cảnh báo số", "Đã xác nhận: Giám đốc Sở Xây dựng")
             page.goto(f"http://localhost:{port}/quality", timeout=10000)
             shows("quality", "Lịch sử làm mới", "ho_so_2025-10.csv", "=1+2")
             with page.expect_download() as quarantined:
@@ -331,6 +337,56 @@ def test_a_failed_refresh_is_said_at_once_and_the_numbers_stay(slipping):
     assert "vẫn là của lần thành công" in at.error[0].value
     assert list(at.dataframe[0].value["Kết quả"]) == ["✔ Thành công"]  # the last good refresh, still published
     assert at.dataframe[2].value.set_index("Tệp").loc["ho_so_2025-10.csv", "Dòng được nhận"] == 99
+
+
+def alerts_page(unit="Sở Xây dựng (SXD)"):
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("views/alerts.py").run()
+    return at.selectbox(key="scope.0").set_value(unit).run()
+
+
+def test_alerts_page_lists_acknowledges_and_snoozes(slipping):
+    """The refresh opened the alerts (nobody is in the contacts file, so none was sent); the page
+    lists the unit's, and acknowledging or snoozing one here is what `cchc alerts` records."""
+    from pipelines.alert.state import open_state
+
+    at = alerts_page()
+    assert not at.exception and not at.error
+    opened = at.dataframe[0].value
+    assert set(opened["Đơn vị"]) == {"Sở Xây dựng (SXD)"}
+    on_time = opened[(opened["Nội dung"] == "Tỷ lệ hồ sơ giải quyết đúng hạn") & (opened["Kỳ"] == "2025-10")
+                     & (opened["Quy tắc"] == "Dưới chỉ tiêu")]
+    assert list(on_time[["Giá trị", "Chỉ tiêu", "Trạng thái"]].itertuples(index=False, name=None)) == [
+        ("96,97%", "> 99%", "Đang mở")]
+    number = int(on_time["Số"].iloc[0])
+    choice = next(s for s in at.selectbox if s.label == "Cảnh báo")
+    choice.set_value(number)
+    at.button[0].click().run()  # acknowledge, without a name
+    assert at.error[0].value == "Hãy ghi tên người xác nhận."
+    at.text_input[0].input("Giám đốc Sở Xây dựng")
+    at.button[0].click().run()
+    assert at.success[0].value == f"Đã ghi nhận cảnh báo số {number}."
+    row = at.dataframe[0].value.set_index("Số").loc[number]
+    assert row["Trạng thái"] == "Đã xác nhận: Giám đốc Sở Xây dựng"
+    history = at.dataframe[1].value
+    assert list(history.loc[history["Số"] == number, "Sự kiện"]) == ["Đã xác nhận", "Mở"]
+
+    other = int(at.dataframe[0].value["Số"].drop(number, errors="ignore").iloc[-1])
+    next(s for s in at.selectbox if s.label == "Cảnh báo").set_value(other)
+    at.text_input[0].input("Giám đốc Sở Xây dựng")
+    at.button[1].click().run()  # snooze, without a date
+    assert at.error[0].value == "Hãy chọn ngày tạm hoãn đến."
+    at.date_input[0].set_value(dt.date.today() + dt.timedelta(days=30))
+    at.button[1].click().run()
+    assert at.success[0].value.startswith(f"Đã tạm hoãn cảnh báo số {other} đến ")
+    con = open_state()
+    assert con.execute("SELECT snoozed_until FROM episodes WHERE episode_id = ?", [other]).fetchone()[0] \
+        == (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    con.close()
+    province = alerts_page("Toàn tỉnh")
+    assert len(province.dataframe[0].value) > len(at.dataframe[0].value)  # every unit's, the levels' and the province's
+    assert "Toàn tỉnh" in set(province.dataframe[0].value["Đơn vị"])
+    assert province.subheader[-1].value == "Tin nhắn đã gửi và đang chờ"  # none: nobody is in the contacts file
+    assert province.info[-1].value == "Chưa có tin nhắn nào."
 
 
 def test_exports_keep_formulas_as_text():

@@ -3,7 +3,6 @@ validated (staged or held back, and why), the files in the warehouse and whether
 reconcile, the rules broken, and the quarantined rows themselves, browsable and downloadable."""
 
 import datetime as dt
-import json
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +10,7 @@ import streamlit as st
 from dashboards.data import query
 from dashboards.i18n import fmt_int, lang, t
 from dashboards.widgets import choose, first_rows, page, table
-from pipelines.settings import home
+from pipelines.history import current_failure
 
 LIMIT = 2000
 ALL = "*"
@@ -21,12 +20,10 @@ runs = query("SELECT * FROM meta.refreshes ORDER BY started_at DESC")
 last_good = runs.loc[runs["status"] == "succeeded", "finished_at"].max()
 
 # A failed refresh leaves the published numbers as they were; say so at once.
-if home().last_failure.exists():
-    failure = json.loads(home().last_failure.read_text(encoding="utf-8"))
-    failed_at = pd.Timestamp(failure["finished_at"]).tz_convert(last_good.tz)
-    if failed_at > last_good:
-        st.error(t("refresh_failed").format(at=f"{failed_at:%d/%m/%Y %H:%M}", message=failure["message"],
-                                            good=f"{last_good:%d/%m/%Y %H:%M}"))
+if failure := current_failure():
+    failed_at = pd.Timestamp(failure["failed_at"]).tz_convert(last_good.tz)
+    st.error(t("refresh_failed").format(at=f"{failed_at:%d/%m/%Y %H:%M}", message=failure["message"],
+                                        good=f"{last_good:%d/%m/%Y %H:%M}"))
 st.caption(f"{t('freshness')}: {last_good:%d/%m/%Y %H:%M}")
 
 # 1. The refreshes.

@@ -15,7 +15,7 @@ from pipelines.alert.state import stamp
 
 
 def send_pending(con: sqlite3.Connection, settings: dict, now: dt.datetime) -> dict:
-    """Try every pending message that is due; returns counts by outcome."""
+    """Try every pending message that is due; returns counts by outcome, and how many still wait."""
     outcome = {"sent": 0, "retry": 0, "failed": 0}
     due = con.execute("SELECT * FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR "
                       "next_attempt_at <= ?) ORDER BY message_id", [stamp(now)]).fetchall()
@@ -34,6 +34,7 @@ def send_pending(con: sqlite3.Connection, settings: dict, now: dt.datetime) -> d
             con.execute("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL "
                         "WHERE message_id = ?", [stamp(now), message["message_id"]])
             outcome["sent"] += 1
+    outcome["waiting"] = con.execute("SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0]
     return outcome
 
 

@@ -132,11 +132,3 @@ def serving_warehouse(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
         record_refresh(con, context.run.run_id, cchc.inbox, started, "succeeded")
         counts = publish(con, cchc.serving_db)
     return dg.MaterializeResult(metadata={"path": str(cchc.serving_db), "dossiers": counts.get("core.fct_ho_so", 0)})
-
-
-refresh_job = dg.define_asset_job(
-    "monthly_refresh",
-    selection=dg.AssetSelection.assets(raw_reference, raw_exports, staging_reference, staging_exports,
-                                       core_model, indicators, marts, serving_warehouse),
-    description="Nạp tệp xuất của tháng, dựng kho và xuất bản bản phục vụ / Load the month's exports, build, publish.",
-)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.defs.assets import refresh_job
+from pipelines.defs.jobs import refresh_job
 from pipelines.defs.partitions import monthly
 from pipelines.defs.resources import CchcHome
 from pipelines.errors import InputError

@@ -28,3 +28,8 @@ FROM staging.reported_indicators;
 -- Value in percent, unrounded; empty when nothing was counted (status no_activity).
 CREATE OR REPLACE MACRO rate(numerator, denominator) AS
     CASE WHEN denominator > 0 THEN 100.0 * numerator / denominator END;
+
+-- Whether a value meets a target (indicators.md, "Targets"): the one place a comparator is read.
+CREATE OR REPLACE MACRO meets(value, comparator, threshold) AS
+    CASE comparator WHEN '>' THEN value > threshold WHEN '>=' THEN value >= threshold
+                    WHEN '<' THEN value < threshold WHEN '<=' THEN value <= threshold END;

@@ -45,9 +45,7 @@ SELECT v.period, v.scope, v.scope_code, v.indicator, v.numerator, v.denominator,
     CASE WHEN v.numerator IS NOT NULL AND NOT p.has_exports THEN 'no_data'
          WHEN v.denominator = 0 THEN 'no_activity'
          WHEN c.target_id IS NULL THEN 'no_target'
-         WHEN CASE c.comparator WHEN '>' THEN v.value > c.threshold WHEN '>=' THEN v.value >= c.threshold
-                                WHEN '<' THEN v.value < c.threshold WHEN '<=' THEN v.value <= c.threshold END
-              THEN 'met'
+         WHEN meets(v.value, c.comparator, c.threshold) THEN 'met'
          ELSE 'not_met' END AS status
 FROM v
 JOIN kpi.periods p USING (period)
