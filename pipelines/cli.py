@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--from", dest="first", default=None, metavar="YYYY-MM",
                    help="tháng đầu (mặc định 2024-01) / first month (default 2024-01)")
 
+    sub.add_parser("bench", add_help=False, help="Đo tốc độ làm mới ở quy mô lớn / benchmark the refresh at scale "
+                   "(--dossiers N; `cchc bench --help`)")  # its own options: benchmarks/refresh.py
+
     p = sub.add_parser("serve", help="Mở bảng điều khiển / serve the dashboards")
     p.add_argument("--port", type=int, default=DASHBOARD_PORT)
 
@@ -64,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--until", type=lambda s: dt.date.fromisoformat(s), help="snooze: YYYY-MM-DD")
     p.add_argument("--by", default=os.environ.get("USER", "cli"), help="ai xác nhận / who acknowledges")
 
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "bench":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.rest = rest
     try:
         return COMMANDS[args.command](args)
     except InputError as e:
@@ -232,6 +238,12 @@ def cmd_alerts(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from benchmarks.refresh import main as bench
+
+    return bench(args.rest)
+
+
 def cmd_dagster(args) -> int:
     dagster_home = prepare_dagster_home()
     print(f"Giao diện Dagster / Dagster UI: http://localhost:3000  (DAGSTER_HOME={dagster_home})", flush=True)
@@ -242,7 +254,7 @@ def cmd_dagster(args) -> int:
 
 
 COMMANDS = {"template": cmd_template, "kpis": cmd_kpis, "explain": cmd_explain, "check": cmd_check, "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster,
-            "alerts": cmd_alerts}
+            "alerts": cmd_alerts, "bench": cmd_bench}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -117,3 +117,24 @@ def test_check_says_which_files_would_be_refused(inbox, capsys):
     out = capsys.readouterr().out
     assert "ho_so_2025-10.csv: BỊ TỪ CHỐI / rejected" in out and "Tệp rỗng" in out
     assert "bao_cao.csv: BỊ TỪ CHỐI / rejected" in out
+
+
+def test_bench_agrees_with_both_baselines_cell_by_cell(tmp_path, cchc_home):
+    """`cchc bench` end to end on a small sample: every step runs, and the one-query DuckDB limit
+    and the pandas script find the warehouse's on_time_rate in every unit and month (figures,
+    not timings, are asserted)."""
+    import json
+
+    from pipelines.cli import main
+
+    assert main(["bench", "--dossiers", "3000", "--work", str(tmp_path / "bench"), "--runs", "1",
+                 "--results", str(tmp_path / "results")]) == 0
+    result = json.loads((tmp_path / "results" / "refresh-3000.json").read_text())
+    assert [s["step"] for s in result["steps"]] == [
+        "full refresh", "nothing changed", "re-export of ho_so_2026-10.csv", "limit: one DuckDB query",
+        "user: pandas script"]
+    agreement = result["agreement"]
+    assert agreement["cells"] > 500
+    for baseline in ("duckdb", "pandas"):
+        assert agreement[baseline] == {"cells": agreement["cells"], "differ": 0, "only_ours": 0, "only_theirs": 0}
+    assert "unit" in result["dashboards"] and "overview" in result["dashboards"]
