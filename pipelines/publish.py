@@ -1,15 +1,16 @@
-"""Publish: copy what the dashboards read (core, marts, meta) into a new file and swap it in
-with one atomic rename. Readers of the old copy keep their open file; a failed publish leaves
-the last good copy in place."""
+"""Publish: copy what the dashboards read (core, kpi, marts, meta, less db.NOT_PUBLISHED) into a
+new file and swap it in with one atomic rename. Readers of the old copy keep their open file; a
+failed publish leaves the last good copy in place."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import duckdb
 
-from pipelines.db import PUBLISHED_SCHEMAS, quote_path
+from pipelines.db import NOT_PUBLISHED, PUBLISHED_SCHEMAS, quote_path
 
 
 def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
@@ -23,15 +24,16 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
         try:
             tables = con.execute(
                 "SELECT schema_name, table_name FROM duckdb_tables() "
-                "WHERE database_name = current_database() AND list_contains(?, schema_name) ORDER BY ALL",
-                [list(PUBLISHED_SCHEMAS)],
+                "WHERE database_name = current_database() AND list_contains(?, schema_name) "
+                "AND NOT list_contains(?, schema_name || '.' || table_name) ORDER BY ALL",
+                [list(PUBLISHED_SCHEMAS), list(NOT_PUBLISHED)],
             ).fetchall()
             for schema in PUBLISHED_SCHEMAS:
                 con.execute(f"CREATE SCHEMA pub.{schema}")
             for schema, table in tables:
                 con.execute(f"CREATE TABLE pub.{schema}.{table} AS SELECT * FROM {schema}.{table}")
                 counts[f"{schema}.{table}"] = con.execute(f"SELECT count(*) FROM pub.{schema}.{table}").fetchone()[0]
-            _copy_views(con)
+            _copy_definitions(con)
         finally:
             con.execute("DETACH pub")
         os.replace(tmp, serving_db)
@@ -41,15 +43,21 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
     return counts
 
 
-def _copy_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Views over published tables (kpi.dossier_periods, which `cchc explain` lists), recreated
-    in the copy in creation order, so they read the copy's own tables."""
+def _copy_definitions(con: duckdb.DuckDBPyConnection) -> None:
+    """The views over published tables (kpi.breakdown, kpi.dossier_periods, …) and the macros they
+    call (rate), recreated in the copy in creation order, so they read the copy's own tables."""
     build = con.execute("SELECT current_database()").fetchone()[0]
+    macros = con.execute(
+        "SELECT function_name, parameters, macro_definition FROM duckdb_functions() WHERE database_name = ? "
+        "AND function_type = 'macro' AND NOT internal ORDER BY function_oid", [build]).fetchall()
     views = con.execute(
         "SELECT sql FROM duckdb_views() WHERE database_name = ? AND NOT internal AND list_contains(?, schema_name) "
         "ORDER BY view_oid", [build, list(PUBLISHED_SCHEMAS)]).fetchall()
+    called = [m for m in macros if any(re.search(rf"\b{re.escape(m[0])}\(", sql) for (sql,) in views)]
     con.execute("USE pub")
     try:
+        for name, parameters, definition in called:
+            con.execute(f"CREATE MACRO {name}({', '.join(parameters)}) AS {definition}")
         for (sql,) in views:
             con.execute(sql)
     finally:

@@ -16,7 +16,7 @@ EXPECTED_RECEIVED = dt.datetime(2025, 10, 1, 9, 0)
 
 def load(build, path, kind="ho_so", period=PERIOD, mapping=None):
     result = load_file(build, InboxFile(path, kind, period), mapping or {}, "test")
-    stage(build, kind, period, "test")
+    stage(build, kind, [period], "test")
     return result
 
 

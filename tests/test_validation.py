@@ -103,6 +103,23 @@ def test_duplicate_document_within_a_dossier(inbox):
     assert {i[4] for i in issues} == {"unique_ma_giay_to"}
 
 
+def test_codes_are_unique_within_a_file_not_across_the_files_validated_together(inbox):
+    """Two months are validated in one GX run: the same transaction and document exported again
+    the next month is an update, not a duplicate; twice in one file still is."""
+    write_month(inbox, "2025-11", [dossier("HS-N", "2025-11")],
+                payments=[("GD-1", "HS-OK", "1.250.000", "truc_tuyen", "dvcqg", "thanh_cong", "03/11/2025 10:00:00"),
+                          ("GD-9", "HS-N", "10000", "tien_mat", None, "thanh_cong", "03/11/2025 10:00:00"),
+                          ("GD-9", "HS-N", "10000", "tien_mat", None, "thanh_cong", "03/11/2025 11:00:00")],
+                documents=[("HS-OK", "G1", "thanh_phan", "1", "0", "1", "0", "03/11/2025 09:30:00")])
+    issues = run(inbox)
+    assert [(i[0], i[1], i[4]) for i in issues] == [("thanh_toan", 3, "unique_ma_giao_dich"),
+                                                    ("thanh_toan", 4, "unique_ma_giao_dich")]
+    assert build("SELECT period FROM meta.quarantine") == [("2025-11",), ("2025-11",)]
+    assert build("SELECT _period, ma_giao_dich FROM staging.thanh_toan ORDER BY ALL") == [
+        ("2025-10", "GD-1"), ("2025-11", "GD-1")]
+    assert build("SELECT count(*) FROM staging.so_hoa") == [(2,)]
+
+
 def test_warning_rows_are_loaded_and_reported(inbox):
     issues = run(inbox, dossiers=[dossier("HS-B", ngay_hen_tra=None)],
                  payments=[("GD-2", "HS-OK", "10000", "truc_tuyen", None, "thanh_cong", "02/10/2025 10:00:00")])

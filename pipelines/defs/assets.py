@@ -60,7 +60,7 @@ def raw_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc:
 
 def _stage(context, duckdb: DuckDBResource, kinds: list[str], periods: list[str | None]) -> dg.MaterializeResult:
     with build_connection(duckdb) as con:
-        results = [stage(con, k, p, context.run.run_id) for k in kinds for p in periods]
+        results = [r for k in kinds for r in stage(con, k, periods, context.run.run_id)]
     return dg.MaterializeResult(metadata={
         "rows_accepted": sum(r.accepted for r in results),
         "rows_quarantined": sum(r.quarantined for r in results),

@@ -50,7 +50,7 @@ def _check_one(con, path: Path, kind: str | None, period: str | None) -> dict:
     except InputError as e:
         return report | {"status": "rejected", "error_vi": e.vi, "error_en": e.en}
     started = time.perf_counter()
-    validation = validate_rows(con, kind, period)
+    validation = validate_rows(con, kind, [period])[period]
     try:  # the limits a refresh applies: period match, quarantine share
         enforce_limits(con, kind, period, validation)
         accepted = accept(con, kind, period, "check", validation, started).accepted
