@@ -13,9 +13,8 @@ from pipelines.defs.alerts import alerts
 from pipelines.defs.automation import inbox_sensor, monthly_schedule
 from pipelines.defs.resources import resources_for
 
-ALL_ASSETS = [asset_defs.raw_reference, asset_defs.raw_exports, asset_defs.staging_reference,
-              asset_defs.staging_exports, asset_defs.core_model, asset_defs.indicators, asset_defs.marts, asset_defs.serving_warehouse,
-              alerts]
+ALL_ASSETS = [asset_defs.staging_reference, asset_defs.staging_exports, asset_defs.core_model, asset_defs.indicators,
+              asset_defs.marts, asset_defs.serving_warehouse, alerts]
 
 
 def test_definitions_load_with_schedule_sensor_and_job():

@@ -8,15 +8,16 @@ import pytest
 from inbox_builder import dossier, write_csv, write_xlsx
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import InboxFile, column_mapping
-from pipelines.ingest.load import load_file, stage
+from pipelines.ingest.load import ingest
 
 PERIOD = "2025-10"
 EXPECTED_RECEIVED = dt.datetime(2025, 10, 1, 9, 0)
 
 
 def load(build, path, kind="ho_so", period=PERIOD, mapping=None):
-    result = load_file(build, InboxFile(path, kind, period), mapping or {}, "test")
-    stage(build, kind, [period], "test")
+    [result] = ingest(build, [InboxFile(path, kind, period)], {kind: mapping or {}}, "test")
+    if result.error:
+        raise result.error
     return result
 
 
@@ -42,7 +43,7 @@ def test_xlsx_with_title_rows_and_totals_row(build, inbox):
     path = write_xlsx(inbox / f"ho_so_{PERIOD}.xlsx", "ho_so", [dossier("HS-1"), dossier("HS-2")])
     result = load(build, path)
     assert result.rows_loaded == 2 and result.rows_skipped == 1
-    assert staged(build, "SELECT _row FROM raw.ho_so ORDER BY 1") == [(5,), (6,)]  # header on spreadsheet row 4
+    assert staged(build, "SELECT _row FROM staging.ho_so ORDER BY 1") == [(5,), (6,)]  # header on spreadsheet row 4
     skipped = staged(build, "SELECT \"row\", reason, content FROM meta.skipped_rows")
     assert skipped[0][0] == 7 and skipped[0][1] == "dong_tong_cong" and skipped[0][2].startswith("Tổng cộng")
     assert staged(build, "SELECT header_row, sheet FROM meta.files") == [(4, "Báo cáo")]
@@ -143,7 +144,7 @@ def test_unreadable_files_get_a_clear_bilingual_message(build, inbox, content, p
     with pytest.raises(InputError) as err:
         load(build, path)
     assert phrase in err.value.vi and err.value.en
-    assert staged(build, "SELECT count(*) FROM raw.ho_so") == [(0,)]
+    assert staged(build, "SELECT (SELECT count(*) FROM staging.ho_so), (SELECT count(*) FROM meta.files)") == [(0, 0)]
 
 
 @pytest.mark.parametrize("garbled", ["CÊp giÊy phÐp x©y dùng", "Caáp giaáy pheùp xaây döïng"], ids=["TCVN3", "VNI"])

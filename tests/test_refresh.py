@@ -81,7 +81,7 @@ def test_reexport_replaces_its_month(two_months):
     assert [f["file_name"] for f in outcome.files] == ["ho_so_2025-10.csv"]
     assert serving("SELECT ma_ho_so, trang_thai FROM core.fct_ho_so ORDER BY 1") == [("HS-1", 10), ("HS-2", 9)]
     con = connect(home().build_db, read_only=True)
-    assert con.execute("SELECT count(*) FROM raw.ho_so WHERE _period = '2025-10'").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM staging.ho_so WHERE _period = '2025-10'").fetchone() == (1,)
     con.close()
 
 

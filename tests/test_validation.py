@@ -195,6 +195,8 @@ def test_a_file_with_too_many_bad_rows_is_held_back(inbox):
         refresh(inbox)
     assert "Tệp bị giữ lại: 2/30 dòng (6.7%)" in str(err.value) and "allowed_kenh (2)" in str(err.value)
     assert hashlib.sha256(home().serving_db.read_bytes()).hexdigest() == published
+    with pytest.raises(RefreshFailed, match="Tệp bị giữ lại"):  # the same bytes again: held back again
+        refresh(inbox)
     set_max_quarantine_share(0.10)  # the steward accepts it
     refresh(inbox)
     assert build("SELECT count(*) FROM staging.ho_so") == [(28,)]

@@ -1,4 +1,4 @@
-"""The refresh as assets by layer: raw → staging → core → indicators → marts → serving copy."""
+"""The refresh as assets by layer: staging → core → indicators → marts → serving copy."""
 
 
 import datetime as dt
@@ -12,7 +12,7 @@ from pipelines.defs.resources import CchcHome, build_connection
 from pipelines.contract import FILES
 from pipelines.history import record_refresh
 from pipelines.ingest import inbox as inbox_files
-from pipelines.ingest.load import MONTHLY_KINDS, REFERENCE_KINDS, load_file, prepare, stage
+from pipelines.ingest.load import MONTHLY_KINDS, REFERENCE_KINDS, ingest, prepare
 from pipelines.indicators.build import build_indicators
 from pipelines.model.build import build_core, build_marts
 from pipelines.publish import publish
@@ -20,67 +20,53 @@ from pipelines.publish import publish
 single_run = dg.BackfillPolicy.single_run()
 
 
-def _load(context, duckdb: DuckDBResource, cchc: CchcHome, kinds: list[str], periods: list[str | None]):
+def _ingest(context, duckdb: DuckDBResource, cchc: CchcHome, kinds: list[str],
+            periods: list[str | None]) -> dg.MaterializeResult:
     inbox = Path(cchc.inbox)
     files = [f for f in inbox_files.scan(inbox) if f.kind in kinds and f.period in periods]
-    mapping = inbox_files.column_mapping(inbox)
-    results = []
     with build_connection(duckdb) as con:
         prepare(con)
-        for f in files:
-            r = load_file(con, f, mapping.get(f.kind, {}), context.run.run_id)
-            context.log.info(f"{r.file_name}: {r.status}, {r.rows_loaded} rows, {r.rows_skipped} skipped")
-            results.append(r)
+        results = ingest(con, files, inbox_files.column_mapping(inbox), context.run.run_id)
+    for r in results:
+        context.log.info(f"{r.file_name}: {r.status}, {r.rows_loaded} rows read, {r.accepted} accepted, "
+                         f"{r.quarantined} quarantined, {r.rows_skipped} skipped")
+    held = [r for r in results if r.error]
+    if held:  # recorded in meta.validations; the run stops before anything is published
+        raise held[0].error
     present = {(f.kind, f.period) for f in files}
     missing = [f"{k}_{p}" if p else k for k in kinds for p in periods
                if (k, p) not in present and not FILES[k].optional]
     if missing:
         context.log.warning(f"Thiếu tệp / missing files: {', '.join(missing)}")
+    staged = [r for r in results if r.status == "staged"]
     return dg.MaterializeResult(metadata={
-        "files_loaded": sum(r.status == "loaded" for r in results),
-        "files_unchanged": sum(r.status == "unchanged" for r in results),
-        "rows_loaded": sum(r.rows_loaded for r in results),
-        "rows_skipped": sum(r.rows_skipped for r in results),
+        "files_staged": len(staged),
+        "files_unchanged": len(results) - len(staged),
+        "rows_read": sum(r.rows_loaded for r in staged),
+        "rows_accepted": sum(r.accepted for r in staged),
+        "rows_quarantined": sum(r.quarantined for r in staged),
+        "rows_with_warnings": sum(r.warnings for r in staged),
+        "rows_skipped": sum(r.rows_skipped for r in staged),
+        "expectations_run": sum(r.validation.expectations for r in staged),
+        "expectations_failed": sum(r.validation.failed for r in staged),
         "missing_files": ", ".join(missing) or "—",
     })
 
 
-@dg.asset(group_name="raw", kinds={"duckdb"})
-def raw_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
-    """Units (don_vi) and the procedure catalog (danh_muc_tthc), as read, with lineage."""
-    return _load(context, duckdb, cchc, REFERENCE_KINDS, [None])
+@dg.asset(group_name="staging", kinds={"duckdb"})
+def staging_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
+    """Units (don_vi), the procedure catalog (danh_muc_tthc) and reported values, read, validated
+    and typed (warehouse/staging/40_* to 60_*), with lineage."""
+    return _ingest(context, duckdb, cchc, REFERENCE_KINDS, [None])
 
 
-@dg.asset(group_name="raw", kinds={"duckdb"}, partitions_def=monthly, backfill_policy=single_run)
-def raw_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
-    """The month's ho_so, thanh_toan and so_hoa files, as read, with lineage; a re-export
-    replaces its month, an unchanged file is skipped."""
-    return _load(context, duckdb, cchc, MONTHLY_KINDS, list(context.partition_keys))
-
-
-def _stage(context, duckdb: DuckDBResource, kinds: list[str], periods: list[str | None]) -> dg.MaterializeResult:
-    with build_connection(duckdb) as con:
-        results = [r for k in kinds for r in stage(con, k, periods, context.run.run_id)]
-    return dg.MaterializeResult(metadata={
-        "rows_accepted": sum(r.accepted for r in results),
-        "rows_quarantined": sum(r.quarantined for r in results),
-        "rows_with_warnings": sum(r.warnings for r in results),
-        "expectations_run": sum(r.validation.expectations for r in results),
-        "expectations_failed": sum(r.validation.failed for r in results),
-    })
-
-
-@dg.asset(group_name="staging", kinds={"duckdb"}, deps=[raw_reference])
-def staging_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Typed reference rows (warehouse/staging/40_*, 50_*)."""
-    return _stage(context, duckdb, REFERENCE_KINDS, [None])
-
-
-@dg.asset(group_name="staging", kinds={"duckdb"}, deps=[raw_exports, staging_reference], partitions_def=monthly,
+@dg.asset(group_name="staging", kinds={"duckdb"}, deps=[staging_reference], partitions_def=monthly,
           backfill_policy=single_run)
-def staging_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Typed export rows of the month (warehouse/staging/10_* to 30_*)."""
-    return _stage(context, duckdb, MONTHLY_KINDS, list(context.partition_keys))
+def staging_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
+    """The month's ho_so, thanh_toan and so_hoa files, read, validated and typed
+    (warehouse/staging/10_* to 30_*), with lineage; a re-export replaces its month, an unchanged
+    file is skipped."""
+    return _ingest(context, duckdb, cchc, MONTHLY_KINDS, list(context.partition_keys))
 
 
 @dg.asset(group_name="core", kinds={"duckdb"}, deps=[staging_reference, staging_exports])

@@ -3,12 +3,12 @@
 import dagster as dg
 
 from pipelines.defs.alerts import alerts, failed_refresh
-from pipelines.defs.assets import (core_model, indicators, marts, raw_exports, raw_reference, serving_warehouse,
-                                   staging_exports, staging_reference)
+from pipelines.defs.assets import (core_model, indicators, marts, serving_warehouse, staging_exports,
+                                   staging_reference)
 
 refresh_job = dg.define_asset_job(
     "monthly_refresh",
-    selection=dg.AssetSelection.assets(raw_reference, raw_exports, staging_reference, staging_exports,
+    selection=dg.AssetSelection.assets(staging_reference, staging_exports,
                                        core_model, indicators, marts, serving_warehouse, alerts),
     description="Nạp tệp xuất của tháng, dựng kho, xuất bản và gửi cảnh báo / "
                 "Load the month's exports, build, publish, alert.",

@@ -7,7 +7,6 @@ reference files are among those checked.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -16,9 +15,8 @@ from pipelines.contract import FILE_NAME
 from pipelines.db import connect, quote_path
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import InboxFile, column_mapping
-from pipelines.ingest.load import accept, enforce_limits, load_file, prepare
+from pipelines.ingest.load import ingest, prepare
 from pipelines.settings import home
-from pipelines.validate.rows import validate_rows
 
 EXAMPLES = 5
 
@@ -46,22 +44,20 @@ def _check_one(con, path: Path, kind: str | None, period: str | None) -> dict:
         return report | {"status": "rejected", "error_vi": "Tên tệp không theo quy ước (ho_so_YYYY-MM.csv, don_vi.xlsx, …).",
                          "error_en": "The file name does not follow the contract (ho_so_YYYY-MM.csv, don_vi.xlsx, …)."}
     try:
-        loaded = load_file(con, InboxFile(path, kind, period), column_mapping(path.parent).get(kind, {}), "check")
+        [result] = ingest(con, [InboxFile(path, kind, period)], column_mapping(path.parent), "check")
     except InputError as e:
         return report | {"status": "rejected", "error_vi": e.vi, "error_en": e.en}
-    started = time.perf_counter()
-    validation = validate_rows(con, kind, [period])[period]
-    try:  # the limits a refresh applies: period match, quarantine share
-        enforce_limits(con, kind, period, validation)
-        accepted = accept(con, kind, period, "check", validation, started).accepted
-    except InputError as e:
-        accepted = 0
-        report |= {"status": "held_back", "error_vi": e.vi, "error_en": e.en}
+    if result.status == "unchanged":
+        return report | {"status": "rejected", "error_vi": "Trùng nội dung với một tệp cùng kỳ đã kiểm tra ở trên.",
+                         "error_en": "Same content as a file of the same period checked above."}
+    validation = result.validation
+    if result.error:  # the limits a refresh applies: period match, quarantine share
+        report |= {"status": "held_back", "error_vi": result.error.vi, "error_en": result.error.en}
     rules = Counter((i.rule, i.severity, i.message_vi, i.message_en) for i in validation.issues)
     report |= {
-        "rows_read": loaded.rows_loaded + loaded.rows_skipped, "rows_accepted": accepted,
+        "rows_read": result.rows_loaded + result.rows_skipped, "rows_accepted": result.accepted,
         "rows_quarantined": len(validation.bad_rows), "rows_with_warnings": validation.warning_rows,
-        "rows_skipped": loaded.rows_skipped, "extra_columns": loaded.extra_columns,
+        "rows_skipped": result.rows_skipped, "extra_columns": result.extra_columns,
         "expectations_run": validation.expectations, "expectations_failed": validation.failed,
         "rules": [{"rule": rule, "severity": sev, "rows": n, "message_vi": vi, "message_en": en,
                    "examples": [{"row": i.row, "column": i.column, "value": i.value}

@@ -1,13 +1,13 @@
 """Row-level validation of export files' rows with GX Core, on a pandas frame built in DuckDB.
 
-A batch is several files of one kind, told apart by `_period`. The frame holds only the columns
-the suite names: typed columns (`kenh`), whether a cell
-was filled in at all (`kenh__written`: true or NULL), the text that did not parse
+A batch is the files of one kind in the landing database (pipelines/ingest/load.py), told apart
+by `_period`. The frame holds only the columns the suite names: typed columns (`kenh`), whether a
+cell was filled in at all (`kenh__written`: true or NULL), the text that did not parse
 (`kenh__unparsed`) and derived columns from warehouse/checks (`_unit_valid`). Keeping it narrow
 and its text categorical is what makes a million rows take seconds: GX copies the frame for
 every expectation that filters rows. GX on DuckDB through SQLAlchemy is broken (see
-shared/notes/stack.md). The text as written, for the steward,
-is looked up in the raw table for the rows that broke a rule.
+shared/notes/stack.md). The text as written, for the steward, is looked up in the landing table
+for the rows that broke a rule.
 """
 
 from __future__ import annotations
@@ -60,15 +60,14 @@ def suite_spec(kind: str) -> dict:
 
 
 def validate_rows(con: duckdb.DuckDBPyConnection, kind: str, periods: list[str | None]) -> dict[str | None, Validation]:
-    """Runs the kind's suite on the rows of the files loaded for `periods`, in one GX run: its
+    """Runs the kind's suite on the batch in landing (the files of `periods`), in one GX run: its
     fixed cost (about a second for ho_so's 39 expectations) was most of a small month's time. Rules
     across rows say "within the file" by naming `_period`. An expectation that needs a code list
     nobody supplied (the units before don_vi is loaded) is not run."""
     spec, parameters = suite_spec(kind), code_lists(con)
     runnable = [e for e in spec["expectations"] if all(
         parameters.get(v["$PARAMETER"]) for v in e["kwargs"].values() if isinstance(v, dict) and "$PARAMETER" in v)]
-    monthly = {"periods": periods} if periods != [None] else {}
-    frame = con.execute(frame_query(kind, suite_columns(runnable), periods), monthly).to_arrow_table()
+    frame = con.execute(frame_query(kind, suite_columns(runnable))).to_arrow_table()
     frame = frame.to_pandas(strings_to_categorical=True)  # GX copies the frame per expectation: codes copy fast
     small_ints = frame.select_dtypes(["int8", "int16", "int32"]).columns.drop("_row", errors="ignore")
     frame[small_ints] = frame[small_ints].astype("int64")  # GX compares int64 vectorized, int32 row by row
@@ -117,9 +116,9 @@ def suite_columns(expectations: list[dict]) -> set[str]:
     return names
 
 
-def frame_query(kind: str, columns: set[str], periods: list[str | None]) -> str:
-    """SQL for the frame of the files of `periods` ($periods): `_row`, `_period` ('' for a
-    reference file) and the named columns, each from its source."""
+def frame_query(kind: str, columns: set[str]) -> str:
+    """SQL for the frame of the batch in landing: `_row`, `_period` ('' for a reference file) and
+    the named columns, each from its source."""
 
     def source(name: str) -> str:
         base, _, suffix = name.partition("__")
@@ -132,12 +131,9 @@ def frame_query(kind: str, columns: set[str], periods: list[str | None]) -> str:
     named = sorted(columns - {"_period"})
     select = "".join(f", {source(c)} AS {c}" for c in named)
     derived = any(c.startswith("_") for c in named)
-    # stated per source so that it prunes each scan
-    files = "_period IS NULL" if periods == [None] else "_period IN (SELECT unnest($periods))"
-    return (f"SELECT p._row, coalesce(p._period, '') AS _period{select} FROM staging.{kind}_parsed p "
-            f"JOIN raw.{kind} r USING (_file, _row)"
-            + (f" JOIN staging.{kind}_derived d USING (_file, _row)" if derived else "")
-            + f" WHERE p.{files} AND r.{files}" + (f" AND d.{files}" if derived else ""))
+    return (f"SELECT p._row, coalesce(p._period, '') AS _period{select} FROM landing.{kind}_typed p "
+            f"JOIN landing.{kind} r USING (_file, _row)"
+            + (f" JOIN staging.{kind}_derived d USING (_file, _row)" if derived else ""))
 
 
 def code_lists(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
@@ -166,7 +162,7 @@ def _as_written(con: duckdb.DuckDBPyConnection, kind: str, cells: list[tuple[str
                           orient="row").with_row_index("i").to_arrow()
     pick = " ".join(f"WHEN '{c}' THEN r.{c}" for c in FILES[kind].names)
     return [v for (v,) in con.execute(
-        f"SELECT CASE w.column {pick} END FROM wanted w LEFT JOIN raw.{kind} r "
+        f"SELECT CASE w.column {pick} END FROM wanted w LEFT JOIN landing.{kind} r "
         "ON r._row = w.row AND r._period IS NOT DISTINCT FROM nullif(w.period, '') ORDER BY w.i").fetchall()]
 
 

@@ -8,7 +8,7 @@ SELECT p._period, p._file, p._row,
     CAST(p.ngay_tiep_nhan AS DATE) BETWEEN u.hieu_luc_tu AND coalesce(u.hieu_luc_den, DATE '9999-12-31') AS _unit_valid,
     row_number() OVER (PARTITION BY p._period, p.ma_ho_so ORDER BY p.ngay_cap_nhat DESC NULLS LAST, p._row DESC) = 1
         OR p.ma_ho_so IS NULL AS _latest_in_file
-FROM staging.ho_so_parsed p
+FROM landing.ho_so_typed p
 LEFT JOIN staging.don_vi u USING (ma_don_vi);
 
 -- Every file balances: rows read = rows accepted into staging + rows quarantined + rows skipped

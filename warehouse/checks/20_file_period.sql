@@ -4,9 +4,9 @@
 CREATE OR REPLACE VIEW staging.file_period AS
 WITH dated AS (
     SELECT _period, _file, greatest(ngay_tiep_nhan, ngay_ket_thuc, ngay_tra, ngay_cap_nhat) AS latest
-    FROM staging.ho_so_parsed
-    UNION ALL SELECT _period, _file, thoi_diem FROM staging.thanh_toan_parsed
-    UNION ALL SELECT _period, _file, ngay_so_hoa FROM staging.so_hoa_parsed
+    FROM landing.ho_so_typed
+    UNION ALL SELECT _period, _file, thoi_diem FROM landing.thanh_toan_typed
+    UNION ALL SELECT _period, _file, ngay_so_hoa FROM landing.so_hoa_typed
 ),
 bounds AS (
     SELECT *, strptime(_period || '-01', '%Y-%m-%d') AS period_start,

@@ -1,5 +1,6 @@
 -- Parsers for the value forms the contract allows. A value that does not parse becomes NULL
--- here; the raw table keeps the text as written (joined on _file, _row) for the steward.
+-- here; the landing table keeps the text as written (joined on _file, _row) while its batch is
+-- validated, and meta.quarantine keeps it for every cell that broke a rule.
 
 -- Timestamps, local time: dd/mm/yyyy [HH:MM[:SS]], yyyyMMddHHmmss (DVCQG), ISO 8601 (an offset
 -- is converted to Asia/Ho_Chi_Minh), and Excel serial dates when the file was an XLSX.

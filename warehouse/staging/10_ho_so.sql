@@ -1,4 +1,5 @@
--- Dossiers, typed. Materialized per period into staging.ho_so by the loader.
+-- Dossiers, typed from the landing text. Parsed once per batch into landing.ho_so_typed by the loader;
+-- the rows that break no critical rule go on to staging.ho_so.
 CREATE OR REPLACE VIEW staging.ho_so_parsed AS
 SELECT
     ma_ho_so,
@@ -25,4 +26,4 @@ SELECT
     parse_int(loai_doi_tuong) AS loai_doi_tuong,
     parse_ts(ngay_cap_nhat, _format) AS ngay_cap_nhat,
     _period, _file, _row
-FROM raw.ho_so;
+FROM landing.ho_so;

@@ -1,4 +1,5 @@
--- Payments, typed. Materialized per period into staging.thanh_toan by the loader.
+-- Payments, typed from the landing text. Parsed once per batch into landing.thanh_toan_typed by the loader;
+-- the rows that break no critical rule go on to staging.thanh_toan.
 CREATE OR REPLACE VIEW staging.thanh_toan_parsed AS
 SELECT
     ma_giao_dich,
@@ -9,4 +10,4 @@ SELECT
     lower(trang_thai) AS trang_thai,
     parse_ts(thoi_diem, _format) AS thoi_diem,
     _period, _file, _row
-FROM raw.thanh_toan;
+FROM landing.thanh_toan;

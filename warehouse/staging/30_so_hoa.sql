@@ -1,4 +1,5 @@
--- Digitized documents, typed. Materialized per period into staging.so_hoa by the loader.
+-- Digitized documents, typed from the landing text. Parsed once per batch into landing.so_hoa_typed by the loader;
+-- the rows that break no critical rule go on to staging.so_hoa.
 CREATE OR REPLACE VIEW staging.so_hoa_parsed AS
 SELECT
     ma_ho_so,
@@ -10,4 +11,4 @@ SELECT
     parse_flag(tu_kho_dvcqg) AS tu_kho_dvcqg,
     parse_ts(ngay_so_hoa, _format) AS ngay_so_hoa,
     _period, _file, _row
-FROM raw.so_hoa;
+FROM landing.so_hoa;

@@ -13,4 +13,4 @@ SELECT
     parse_number(thoi_han) AS thoi_han,
     lower(don_vi_thoi_han) AS don_vi_thoi_han,
     _period, _file, _row
-FROM raw.danh_muc_tthc;
+FROM landing.danh_muc_tthc;

@@ -9,4 +9,4 @@ SELECT
     parse_date(hieu_luc_den, _format) AS hieu_luc_den,
     ma_don_vi_ke_thua,
     _period, _file, _row
-FROM raw.don_vi;
+FROM landing.don_vi;

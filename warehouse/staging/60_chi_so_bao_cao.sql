@@ -8,4 +8,4 @@ SELECT
     parse_number(gia_tri) AS gia_tri,
     ghi_chu,
     _period, _file, _row
-FROM raw.chi_so_bao_cao;
+FROM landing.chi_so_bao_cao;

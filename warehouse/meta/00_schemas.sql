@@ -1,7 +1,6 @@
--- Schemas by layer, and the bookkeeping every refresh writes (meta).
--- The raw tables themselves are created from pipelines/contract.py (one place for the columns):
--- raw.<kind>(<canonical columns> VARCHAR, _period, _file, _sheet, _row, _file_hash, _format, _loaded_at).
-CREATE SCHEMA IF NOT EXISTS raw;
+-- Schemas by layer, and the bookkeeping every refresh writes (meta). The files' text as read
+-- lives only in the in-memory landing database while its batch is validated
+-- (pipelines/ingest/load.py, its columns from pipelines/contract.py).
 CREATE SCHEMA IF NOT EXISTS staging;
 CREATE SCHEMA IF NOT EXISTS core;
 CREATE SCHEMA IF NOT EXISTS kpi;
