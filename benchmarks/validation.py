@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     con.close()
     print(f"generate {args.dossiers:,} dossiers: {generated - started:.1f} s; refresh: {refreshed - generated:.1f} s; "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    print(f"{'file':<26}{'rows':>11}{'quarantined':>13}{'warnings':>10}{'expectations':>14}{'validate s':>12}")
+    print(f"{'file':<26}{'rows':>11}{'quarantined':>13}{'warnings':>10}{'expectations':>14}{'seconds':>12}")
     for name, rows, bad, warned, expectations, seconds in files:
         print(f"{name:<26}{rows:>11,}{bad:>13,}{warned:>10,}{expectations:>14}{seconds:>12.2f}")
 

@@ -93,19 +93,24 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         run_layer(con, "meta")
         con.execute("INSERT INTO meta.model VALUES (?, now())", [version])
     con.execute("ATTACH IF NOT EXISTS ':memory:' AS landing")
-    for kind in FILES:
-        _clear_landing(con, kind)
+    for kind in FILES:  # the staging views read them
+        con.execute(f"CREATE TABLE IF NOT EXISTS landing.{kind} ({_landing_columns(kind)})")
     run_layer(con, "staging")
     for kind in FILES:
         con.execute(f"CREATE TABLE IF NOT EXISTS staging.{kind} AS SELECT * FROM staging.{kind}_parsed LIMIT 0")
-        con.execute(f"CREATE OR REPLACE TABLE landing.{kind}_typed AS FROM staging.{kind}_parsed LIMIT 0")
+        _clear_landing(con, kind)
     run_layer(con, "checks")
 
 
+def _landing_columns(kind: str) -> str:
+    return ", ".join([f"{c} VARCHAR" for c in FILES[kind].names] + [f"{k} {t}" for k, t in LINEAGE.items()])
+
+
 def _clear_landing(con: duckdb.DuckDBPyConnection, kind: str) -> None:
-    """An empty landing table for the kind (replaced rather than emptied, so its memory is freed)."""
-    columns = ", ".join([f"{c} VARCHAR" for c in FILES[kind].names] + [f"{k} {t}" for k, t in LINEAGE.items()])
-    con.execute(f"CREATE OR REPLACE TABLE landing.{kind} ({columns})")
+    """Empty landing tables for the kind, text and typed (replaced rather than emptied, so that
+    their memory is freed)."""
+    con.execute(f"CREATE OR REPLACE TABLE landing.{kind} ({_landing_columns(kind)})")
+    con.execute(f"CREATE OR REPLACE TABLE landing.{kind}_typed AS FROM staging.{kind}_parsed LIMIT 0")
 
 
 def ingest(con: duckdb.DuckDBPyConnection, files: list[InboxFile], mapping: dict[str, dict[str, str]],
@@ -180,7 +185,6 @@ def _stage_batch(con: duckdb.DuckDBPyConnection, kind: str, batch: list[_Landed]
         return accept(con, kind, passed, refresh_id) + results
     finally:
         _clear_landing(con, kind)
-        con.execute(f"CREATE OR REPLACE TABLE landing.{kind}_typed AS FROM staging.{kind}_parsed LIMIT 0")
 
 
 def _result(landed: _Landed, status: str, validation: Validation, accepted: int = 0,
