@@ -17,7 +17,7 @@ DEFAULTS = PROJECT_ROOT / "config" / "defaults.toml"
 RANGES = {("validation", "max_quarantine_share"): (0, 1), ("alerts", "drop_points"): (0, 100),
           ("alerts", "min_denominator"): (0, 10**9), ("alerts", "reminder_days"): (0, 365),
           ("alerts", "smtp_port"): (1, 65535), ("alerts", "retry_minutes"): (0, 10**4),
-          ("alerts", "max_attempts"): (1, 1000)}
+          ("alerts", "max_attempts"): (1, 1000), ("warehouse", "memory_limit_gb"): (0.5, 10**4)}
 CHOICES = {("indicators", "reporting_window"): ("month", "15-14")}
 
 
@@ -61,6 +61,10 @@ def load() -> dict:
 
 def max_quarantine_share() -> float:
     return float(load()["validation"]["max_quarantine_share"])
+
+
+def memory_limit_gb() -> float:
+    return float(load()["warehouse"]["memory_limit_gb"])
 
 
 def reporting_window() -> str:

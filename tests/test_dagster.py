@@ -77,3 +77,14 @@ def test_inbox_sensor_skips_with_the_reason_when_the_inbox_is_ambiguous(cchc_hom
         results = list(inbox_sensor(ctx))
     assert len(results) == 1 and isinstance(results[0], dg.SkipReason)
     assert "Có hai tệp cho cùng một kỳ" in results[0].skip_message
+
+
+def test_the_refresh_keeps_to_the_memory_the_settings_give_it(cchc_home, inbox):
+    from pipelines.config import config_path
+    from pipelines.defs.resources import build_connection
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("[warehouse]\nmemory_limit_gb = 1.5\n", encoding="utf-8")
+    with build_connection(resources_for(cchc_home, inbox)["duckdb"]) as con:
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit == "1.3 GiB"  # 1.5 × 10^9 bytes

@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines import config
 from pipelines.db import CONNECTION_CONFIG, configure
 from pipelines.settings import home
 
@@ -27,9 +28,11 @@ class CchcHome(dg.ConfigurableResource):
 @contextmanager
 def build_connection(duckdb: DuckDBResource):
     """DuckDBResource closes its connection only on success; close it on failure too, or the
-    file stays open in this process (and locked) for as long as the traceback lives."""
+    file stays open in this process (and locked) for as long as the traceback lives. The refresh
+    keeps to the memory the settings give it."""
     with duckdb.get_connection() as con:
         try:
+            con.execute(f"SET memory_limit = '{config.memory_limit_gb()}GB'")
             yield configure(con)
         finally:
             con.close()
