@@ -85,6 +85,43 @@ def test_reexport_replaces_its_month(two_months):
     con.close()
 
 
+def test_a_reexport_rebuilds_the_facts_it_touches_as_a_whole_build_would(inbox):
+    """Core rebuilds only the keys a re-export touches (staging.core_pending): a dossier whose
+    winning version leaves the re-exported month falls back to its earlier one, a dossier whose
+    earlier version leaves counts one version fewer, a payment gone is gone, the rest stays."""
+    pay = ("truc_tuyen", "dvcqg", "thanh_cong")
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-1", **OPEN_IN_OCTOBER), dossier("HS-2"), dossier("HS-3")],
+                payments=[("GD-1", "HS-2", "100000", *pay, "02/10/2025 10:00:00")],
+                documents=[("HS-2", "G1", "thanh_phan", "1", "0", "0", "0", "01/10/2025 09:30:00")])
+    november = [dossier("HS-1", month="2025-11"), dossier("HS-3", month="2025-11")]
+    write_month(inbox, "2025-11", november, payments=[("GD-2", "HS-1", "100000", *pay, "02/11/2025 10:00:00")])
+    refresh(inbox)
+
+    def facts():
+        return (query(home().build_db, "SELECT ma_ho_so, _period, versions FROM core.fct_ho_so ORDER BY 1"),
+                query(home().build_db, "SELECT ma_giao_dich FROM core.fct_thanh_toan ORDER BY 1"),
+                query(home().build_db, "SELECT ma_ho_so, ma_giay_to FROM core.fct_so_hoa ORDER BY 1, 2"))
+
+    def as_a_whole_build():  # the winners over every staged row, as core chose them before it was incremental
+        return query(home().build_db, """SELECT ma_ho_so, _period, count(*) OVER (PARTITION BY ma_ho_so) FROM staging.ho_so
+            QUALIFY row_number() OVER (PARTITION BY ma_ho_so ORDER BY _period DESC, ngay_cap_nhat DESC NULLS LAST, _row DESC) = 1
+            ORDER BY 1""")
+
+    assert facts()[0] == [("HS-1", "2025-11", 2), ("HS-2", "2025-10", 1), ("HS-3", "2025-11", 2)]
+    write_month(inbox, "2025-11", november[1:])  # HS-1 and GD-2 leave November
+    refresh(inbox)
+    assert facts() == ([("HS-1", "2025-10", 1), ("HS-2", "2025-10", 1), ("HS-3", "2025-11", 2)], [("GD-1",)],
+                       [("HS-2", "G1")])
+    assert facts()[0] == as_a_whole_build()
+    write_month(inbox, "2025-10", [dossier("HS-1", **OPEN_IN_OCTOBER), dossier("HS-2")],  # HS-3 leaves October
+                payments=[("GD-1", "HS-2", "100000", *pay, "02/10/2025 10:00:00")],
+                documents=[("HS-2", "G1", "thanh_phan", "1", "0", "0", "0", "01/10/2025 09:30:00")])
+    refresh(inbox)
+    assert facts()[0] == [("HS-1", "2025-10", 1), ("HS-2", "2025-10", 1), ("HS-3", "2025-11", 1)] == as_a_whole_build()
+    assert query(home().build_db, "SELECT count(*) FROM staging.core_pending") == [(0,)]
+
+
 def test_a_reader_keeps_working_during_a_refresh(two_months):
     refresh(two_months)
     reader = connect(home().serving_db, read_only=True)

@@ -198,7 +198,8 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
            refresh_id: str) -> list[FileResult]:
     """Replace the periods of the files that passed: their bookkeeping (meta.files, totals rows
     skipped), the rows that break no critical rule in staging, and every broken rule in
-    meta.quarantine. One transaction for the batch: a commit per file was a fifth of ingesting."""
+    meta.quarantine; and note for core what it must rebuild (staging.core_pending). One
+    transaction for the batch: a commit per file was a sixth of ingesting."""
     if not passed:
         return []
     files = pl.DataFrame([{
@@ -223,6 +224,9 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
         con.execute("INSERT INTO meta.files BY NAME SELECT *, now() AS loaded_at FROM files")
         con.execute("INSERT INTO meta.skipped_rows BY NAME SELECT * FROM skipped")
         con.execute("INSERT INTO meta.quarantine BY NAME SELECT *, now() AS found_at FROM found")
+        con.execute("INSERT INTO staging.core_pending SELECT kind, period, NULL FROM files")
+        con.execute("INSERT INTO staging.core_pending SELECT DISTINCT kind, _period, \"key\" FROM staging.fact_keys "
+                    "WHERE kind = $kind AND _period IN (SELECT period FROM files)", {"kind": kind})
         con.execute(f"DELETE FROM staging.{kind} WHERE coalesce(_period, '') IN "
                     "(SELECT coalesce(period, '') FROM files)")
         con.execute(f"INSERT INTO staging.{kind} SELECT t.* FROM landing.{kind}_typed t "

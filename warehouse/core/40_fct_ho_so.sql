@@ -1,11 +1,18 @@
 -- Dossiers, one row each: the version from the latest period wins, ties broken by ngay_cap_nhat
 -- (exports.md). versions = how many month files carried the dossier; warnings = the warning
--- rules that version broke (empty when none).
-CREATE OR REPLACE TABLE core.fct_ho_so AS
+-- rules that version broke (empty when none). Rebuilt only for the dossiers the loader's changes
+-- touch (staging.rebuilt_keys): a re-export of one month leaves the rest of the history as it is.
+CREATE OR REPLACE TEMP TABLE ho_so_keys AS SELECT "key" FROM staging.rebuilt_keys WHERE kind = 'ho_so';
+CREATE OR REPLACE TEMP VIEW rebuilt_ho_so AS
 SELECT s.* EXCLUDE (_row), count(*) OVER (PARTITION BY ma_ho_so) AS versions,
     coalesce(w.warnings, []) AS warnings
 FROM staging.ho_so s
 LEFT JOIN staging.row_warnings w ON w.kind = 'ho_so' AND w._file = s._file AND w._row = s._row
+WHERE s.ma_ho_so IN (SELECT "key" FROM ho_so_keys)
 QUALIFY row_number() OVER (
     PARTITION BY ma_ho_so ORDER BY _period DESC, ngay_cap_nhat DESC NULLS LAST, s._row DESC
 ) = 1;
+
+CREATE TABLE IF NOT EXISTS core.fct_ho_so AS FROM rebuilt_ho_so LIMIT 0;
+DELETE FROM core.fct_ho_so WHERE ma_ho_so IN (SELECT "key" FROM ho_so_keys);
+INSERT INTO core.fct_ho_so FROM rebuilt_ho_so;

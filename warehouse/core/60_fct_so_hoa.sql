@@ -1,9 +1,16 @@
 -- Digitized documents, one row per (dossier, document), the latest period's version; warnings =
--- the warning rules that row broke.
-CREATE OR REPLACE TABLE core.fct_so_hoa AS
+-- the warning rules that row broke. Rebuilt like core.fct_ho_so: only the documents of the
+-- dossiers the loader's changes touch.
+CREATE OR REPLACE TEMP TABLE so_hoa_keys AS SELECT "key" FROM staging.rebuilt_keys WHERE kind = 'so_hoa';
+CREATE OR REPLACE TEMP VIEW rebuilt_so_hoa AS
 SELECT s.* EXCLUDE (_row), coalesce(w.warnings, []) AS warnings
 FROM staging.so_hoa s
 LEFT JOIN staging.row_warnings w ON w.kind = 'so_hoa' AND w._file = s._file AND w._row = s._row
+WHERE s.ma_ho_so IN (SELECT "key" FROM so_hoa_keys)
 QUALIFY row_number() OVER (
     PARTITION BY ma_ho_so, ma_giay_to ORDER BY _period DESC, ngay_so_hoa DESC NULLS LAST, s._row DESC
 ) = 1;
+
+CREATE TABLE IF NOT EXISTS core.fct_so_hoa AS FROM rebuilt_so_hoa LIMIT 0;
+DELETE FROM core.fct_so_hoa WHERE ma_ho_so IN (SELECT "key" FROM so_hoa_keys);
+INSERT INTO core.fct_so_hoa FROM rebuilt_so_hoa;
