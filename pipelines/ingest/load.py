@@ -1,6 +1,6 @@
-"""Ingest inbox files: read each into the in-memory landing database, parse and validate a batch
-of files of one kind together, then file by file accept into staging the rows that break no
-critical rule, with lineage.
+"""Ingest inbox files: read a batch of files of one kind into the in-memory landing database,
+parse and validate them together, then accept into staging, in one transaction, each file's rows
+that break no critical rule, with lineage (a file too broken is held back alone).
 
 A file is keyed by (kind, period): a re-export replaces its period, a file whose bytes are already
 staged is skipped, so ingesting the same inbox twice changes nothing. The text as read lives only
