@@ -1,1 +1,1 @@
-"""Ingest: read contract files in any listed format into lineage-stamped raw tables."""
+"""Ingest: read contract files in any listed format, land them in memory with lineage, validate and stage them."""
