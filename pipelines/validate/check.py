@@ -56,7 +56,7 @@ def _check_one(con, path: Path, kind: str | None, period: str | None) -> dict:
     rules = Counter((i.rule, i.severity, i.message_vi, i.message_en) for i in validation.issues)
     report |= {
         "rows_read": result.rows_loaded + result.rows_skipped, "rows_accepted": result.accepted,
-        "rows_quarantined": len(validation.bad_rows), "rows_with_warnings": validation.warning_rows,
+        "rows_quarantined": result.quarantined, "rows_with_warnings": result.warnings,
         "rows_skipped": result.rows_skipped, "extra_columns": result.extra_columns,
         "expectations_run": validation.expectations, "expectations_failed": validation.failed,
         "rules": [{"rule": rule, "severity": sev, "rows": n, "message_vi": vi, "message_en": en,
@@ -64,9 +64,9 @@ def _check_one(con, path: Path, kind: str | None, period: str | None) -> dict:
                                 for i in validation.issues if i.rule == rule][:EXAMPLES]}
                   for (rule, sev, vi, en), n in rules.most_common()],
     }
-    if report["status"] == "ok" and validation.bad_rows:
+    if report["status"] == "ok" and result.quarantined:
         report["status"] = "quarantined"
-    elif report["status"] == "ok" and validation.warning_rows:
+    elif report["status"] == "ok" and result.warnings:
         report["status"] = "warnings"
     return report
 
