@@ -45,19 +45,22 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
 
 def _copy_definitions(con: duckdb.DuckDBPyConnection) -> None:
     """The views over published tables (kpi.breakdown, kpi.dossier_periods, …) and the macros they
-    call (rate), recreated in the copy in creation order, so they read the copy's own tables."""
+    call (rate, dossier_periods_of), recreated in the copy in creation order, so they read the
+    copy's own tables."""
     build = con.execute("SELECT current_database()").fetchone()[0]
     macros = con.execute(
-        "SELECT function_name, parameters, macro_definition FROM duckdb_functions() WHERE database_name = ? "
-        "AND function_type = 'macro' AND NOT internal ORDER BY function_oid", [build]).fetchall()
+        "SELECT function_name, parameters, macro_definition, function_type FROM duckdb_functions() "
+        "WHERE database_name = ? AND function_type IN ('macro', 'table_macro') AND NOT internal ORDER BY function_oid",
+        [build]).fetchall()
     views = con.execute(
         "SELECT sql FROM duckdb_views() WHERE database_name = ? AND NOT internal AND list_contains(?, schema_name) "
         "ORDER BY view_oid", [build, list(PUBLISHED_SCHEMAS)]).fetchall()
     called = [m for m in macros if any(re.search(rf"\b{re.escape(m[0])}\(", sql) for (sql,) in views)]
     con.execute("USE pub")
     try:
-        for name, parameters, definition in called:
-            con.execute(f"CREATE MACRO {name}({', '.join(parameters)}) AS {definition}")
+        for name, parameters, definition, kind in called:
+            table = "TABLE " if kind == "table_macro" else ""
+            con.execute(f"CREATE MACRO {name}({', '.join(parameters)}) AS {table}{definition}")
         for (sql,) in views:
             con.execute(sql)
     finally:

@@ -55,7 +55,8 @@ PAYMENTS = [  # ma_giao_dich, ma_ho_so, so_tien, hinh_thuc, nen_tang, trang_thai
     ("GD-4", "HS-D", "100000", "truc_tuyen", "dvcqg", "that_bai", "05/10/2025 10:00:00"),
     ("GD-5", "HS-G", "100000", "truc_tuyen", "dvcqg", "hoan_tien", "06/10/2025 10:00:00"),
 ]
-NOVEMBER_PAYMENTS = [("GD-6", "HS-E", "100000", "truc_tuyen", "dvcqg", "thanh_cong", "10/11/2025 10:00:00")]
+NOVEMBER_PAYMENTS = [("GD-6", "HS-E", "100000", "truc_tuyen", "dvcqg", "thanh_cong", "10/11/2025 10:00:00"),
+                     ("GD-7", "HS-X", "50000", "truc_tuyen", "", "thanh_cong", "12/11/2025 10:00:00")]  # no platform
 DOCUMENTS = [  # ma_ho_so, ma_giay_to, loai, da_so_hoa, ket_qua_dien_tu, tai_su_dung, tu_kho_dvcqg, ngay_so_hoa
     ("HS-A", "G1", "thanh_phan", "1", "0", "1", "0", "01/10/2025 09:30:00"),
     ("HS-A", "R1", "ket_qua", "1", "1", "0", "0", "20/10/2025 10:00:00"),
@@ -144,6 +145,13 @@ def test_levels_and_the_province_sum_their_units(published):
     # online services: (SXD, 1.001) used; (05977, 1.002) and (06001, 1.002) offered, no online dossier
     assert value(published, OCT, "province", "online_service_uptake_rate")[:2] == (1, 3)
     assert value(published, OCT, "province", "online_dossier_rate")[:2] == (6, 11)
+
+
+def test_an_online_payment_with_no_platform_counts_against_the_national_portal_share(published):
+    """GD-7, commune 05977's only payment in November: online, platform left empty. It is an online
+    payment and not one through the National Portal: in the share's denominator, not its numerator."""
+    assert value(published, NOV, "05977", "online_payment_rate")[:2] == (1, 1)
+    assert value(published, NOV, "05977", "dvcqg_payment_share")[:2] == (0, 1)
 
 
 def test_a_unit_without_activity_is_stated_not_missing(published):

@@ -2,13 +2,17 @@
 atomic publish, failures that leave the last good numbers in place, side-by-side homes."""
 
 import hashlib
+import shutil
 
+import duckdb
+import polars as pl
 import pytest
 
 from inbox_builder import dossier, query, set_max_quarantine_share, write_csv, write_month, write_reference
 from pipelines.db import connect
 from pipelines.refresh import RefreshFailed, refresh
 from pipelines.settings import home
+from sample_data.generator import generate
 
 DECEMBER = dict(ngay_nop="01/12/2025 08:00:00", ngay_tiep_nhan="01/12/2025 09:00:00", ngay_hen_tra="22/12/2025 17:00:00",
                 ngay_ket_thuc="20/12/2025 10:00:00", ngay_tra="21/12/2025 10:00:00", ngay_cap_nhat="21/12/2025 10:00:00")
@@ -120,6 +124,70 @@ def test_a_reexport_rebuilds_the_facts_it_touches_as_a_whole_build_would(inbox):
     refresh(inbox)
     assert facts()[0] == [("HS-1", "2025-10", 1), ("HS-2", "2025-10", 1), ("HS-3", "2025-11", 1)] == as_a_whole_build()
     assert query(home().build_db, "SELECT count(*) FROM staging.core_pending") == [(0,)]
+
+
+def _reexport(path, edits) -> None:
+    """The file exported again with `edits` (polars expressions by column) on some rows and
+    every 7th row gone."""
+    frame = pl.read_csv(path, infer_schema=False).with_row_index("i")
+    frame = frame.with_columns(**edits).filter(pl.col("i") % 7 != 3)
+    frame.drop("i").write_csv(path)
+
+
+def _differences(a, b, tables) -> dict[str, int]:
+    """Rows in one build's table and not in the other's, each way."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{a}' AS a (READ_ONLY)")
+    con.execute(f"ATTACH '{b}' AS b (READ_ONLY)")
+    return {t: con.execute(f"SELECT (SELECT count(*) FROM (FROM a.{t} EXCEPT ALL FROM b.{t})) "
+                           f"+ (SELECT count(*) FROM (FROM b.{t} EXCEPT ALL FROM a.{t}))").fetchone()[0]
+            for t in tables}
+
+
+def test_refreshes_that_count_only_what_changed_agree_with_a_count_from_scratch(tmp_path, monkeypatch):
+    """The indicators are counted once and then kept: each refresh counts new periods whole, and
+    in the others adds what the dossiers and payments that changed count now, less what they
+    counted before. After new months and re-exports that drop and change dossiers, payments and
+    documents (channel, apology, unit; a payment moved to another dossier), every kept table
+    equals a build of the same inbox from scratch."""
+    source, inbox = tmp_path / "generated", tmp_path / "inbox"
+    generate(source, dossiers=3000, seed=11, plain=True, first="2026-07")
+    inbox.mkdir()
+    for f in source.iterdir():
+        if not f.name.endswith(("2026-09.csv", "2026-10.csv")):
+            shutil.copy(f, inbox)
+    refresh(inbox)
+    for f in source.glob("*_2026-09.csv"):
+        shutil.copy(f, inbox)
+    refresh(inbox)
+    first = home().build_db
+    assert query(first, "SELECT whole, periods_counted_whole FROM kpi.counting") == [
+        (False, ["2026-09", "2026-YTD-09"])]
+
+    i = pl.col("i")
+    _reexport(inbox / "ho_so_2026-09.csv", {
+        "Kênh thực hiện": pl.when(i % 5 == 0).then(pl.lit("2")).otherwise(pl.col("Kênh thực hiện")),
+        "Phiếu xin lỗi": pl.when(i % 11 == 0).then(pl.lit("1")).otherwise(pl.col("Phiếu xin lỗi")),
+        "Mã đơn vị": pl.when(i % 13 == 0).then(pl.col("Mã đơn vị").first()).otherwise(pl.col("Mã đơn vị"))})
+    _reexport(inbox / "thanh_toan_2026-09.csv", {
+        "Hình thức thanh toán": pl.when(i % 4 == 0).then(pl.lit("truc_tuyen")).otherwise(pl.col("Hình thức thanh toán")),
+        "Mã hồ sơ": pl.when(i % 6 == 0).then(pl.col("Mã hồ sơ").shift(1)).otherwise(pl.col("Mã hồ sơ"))})
+    _reexport(inbox / "so_hoa_2026-09.csv", {
+        "Đã số hóa": pl.when(i % 5 == 0).then(pl.lit("1")).otherwise(pl.col("Đã số hóa"))})
+    for f in source.glob("*_2026-10.csv"):
+        shutil.copy(f, inbox)
+    refresh(inbox)
+    (whole, counted_whole, dossiers, payments), = query(
+        first, "SELECT whole, periods_counted_whole, dossiers_changed, payments_changed FROM kpi.counting")
+    assert (whole, counted_whole) == (False, ["2026-10", "2026-Q4", "2026-YTD-10"])
+    assert dossiers > 100 and payments > 10
+
+    monkeypatch.setenv("CCHC_HOME", str(tmp_path / "scratch"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "scratch" / "dagster"))
+    refresh(inbox)
+    assert query(home().build_db, "SELECT whole FROM kpi.counting") == [(True,)]
+    kept = ["kpi.dossiers", "kpi.payments", "kpi.counts", "kpi.late_dossiers", "kpi.values", "kpi.periods"]
+    assert _differences(first, home().build_db, kept) == dict.fromkeys(kept, 0)
 
 
 def test_a_reader_keeps_working_during_a_refresh(two_months):

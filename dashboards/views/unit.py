@@ -72,7 +72,7 @@ for column, dimension in zip(st.columns(2), ["procedure", "field"]):
 # 3. Late dossiers: those without an apology letter first, the latest first.
 st.subheader(t("late_title"))
 LATE = ("SELECT ma_ho_so, ten_tthc, ma_don_vi, ngay_tiep_nhan, ngay_hen_tra, ngay_ket_thuc, days_late, reason, "
-        "co_phieu_xin_loi FROM marts.late_dossiers WHERE period = $period "
+        "co_phieu_xin_loi FROM kpi.late_dossiers WHERE period = $period "
         "AND ($scope = 'province' OR reporting_unit = $scope) "
         "ORDER BY co_phieu_xin_loi, days_late DESC NULLS LAST, ma_ho_so")
 params = {"period": period, "scope": scope_code}
@@ -103,7 +103,7 @@ if len(late):
 typed = st.text_input(t("find_dossier"), key="dossier_code", placeholder="H39.2610.00012345").strip()
 code = typed or picked
 if code:
-    found = query("SELECT * FROM marts.late_dossiers WHERE period = ? AND ma_ho_so = ?", [period, code])
+    found = query("SELECT * FROM kpi.late_dossiers WHERE period = ? AND ma_ho_so = ?", [period, code])
     dossier = query("SELECT * EXCLUDE (warnings) FROM core.fct_ho_so WHERE ma_ho_so = ?", [code])
     st.markdown(f"#### {t('dossier_code')} {code}")
     if dossier.empty:

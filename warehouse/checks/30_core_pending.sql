@@ -1,18 +1,21 @@
--- What core must rebuild (warehouse/core/40_* to 60_*). The loader notes each period a file
--- replaced, and the keys of the rows the new file replaced (a dossier may be gone from the
+-- What core and the indicators must rebuild. The loader notes in staging.core_pending each period
+-- a file replaced, and the keys of the rows the new file replaced (a dossier may be gone from the
 -- re-export); core rebuilds the dossiers, payments and documents of those keys and of every row
--- of those periods, then empties the list. A new build notes every period and no key, so it
--- rebuilds everything. Facts are keyed as core deduplicates them (a document by its dossier).
+-- of those periods, then hands the list on to staging.kpi_pending, which the indicators empty
+-- when they have counted the changes (warehouse/indicators). A new build notes every period and
+-- no key, so it rebuilds everything. Facts are keyed as core deduplicates them (a document by its
+-- dossier).
 CREATE TABLE IF NOT EXISTS staging.core_pending (kind VARCHAR, period VARCHAR, "key" VARCHAR);
+CREATE TABLE IF NOT EXISTS staging.kpi_pending (kind VARCHAR, period VARCHAR, "key" VARCHAR);
 
 CREATE OR REPLACE VIEW staging.fact_keys AS
 SELECT 'ho_so' AS kind, _period, ma_ho_so AS "key" FROM staging.ho_so
 UNION ALL SELECT 'thanh_toan', _period, ma_giao_dich FROM staging.thanh_toan
 UNION ALL SELECT 'so_hoa', _period, ma_ho_so FROM staging.so_hoa;
 
--- The keys to rebuild, by kind.
-CREATE OR REPLACE VIEW staging.rebuilt_keys AS
-SELECT kind, "key" FROM staging.core_pending WHERE "key" IS NOT NULL
+-- The keys a pending list names, by kind.
+CREATE OR REPLACE MACRO staging.pending_keys(pending) AS TABLE
+SELECT kind, "key" FROM query_table(pending) WHERE "key" IS NOT NULL
 UNION
 SELECT k.kind, k."key" FROM staging.fact_keys k
-SEMI JOIN staging.core_pending p ON p.kind = k.kind AND p.period = k._period AND p."key" IS NULL;
+SEMI JOIN query_table(pending) p ON p.kind = k.kind AND p.period = k._period AND p."key" IS NULL;

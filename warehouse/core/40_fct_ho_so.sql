@@ -1,8 +1,8 @@
 -- Dossiers, one row each: the version from the latest period wins, ties broken by ngay_cap_nhat
 -- (exports.md). versions = how many month files carried the dossier; warnings = the warning
 -- rules that version broke (empty when none). Rebuilt only for the dossiers the loader's changes
--- touch (staging.rebuilt_keys): a re-export of one month leaves the rest of the history as it is.
-CREATE OR REPLACE TEMP TABLE ho_so_keys AS SELECT "key" FROM staging.rebuilt_keys WHERE kind = 'ho_so';
+-- touch (staging.pending_keys): a re-export of one month leaves the rest of the history as it is.
+CREATE OR REPLACE TEMP TABLE ho_so_keys AS SELECT "key" FROM staging.pending_keys('staging.core_pending') WHERE kind = 'ho_so';
 CREATE OR REPLACE TEMP VIEW rebuilt_ho_so AS
 SELECT s.* EXCLUDE (_row), count(*) OVER (PARTITION BY ma_ho_so) AS versions,
     coalesce(w.warnings, []) AS warnings

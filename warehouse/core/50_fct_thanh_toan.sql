@@ -1,7 +1,7 @@
 -- Payment transactions, one row each (a transaction repeated in a later month's file: the later
 -- wins); warnings = the warning rules that row broke. Rebuilt like core.fct_ho_so: only the
 -- transactions the loader's changes touch.
-CREATE OR REPLACE TEMP TABLE thanh_toan_keys AS SELECT "key" FROM staging.rebuilt_keys WHERE kind = 'thanh_toan';
+CREATE OR REPLACE TEMP TABLE thanh_toan_keys AS SELECT "key" FROM staging.pending_keys('staging.core_pending') WHERE kind = 'thanh_toan';
 CREATE OR REPLACE TEMP VIEW rebuilt_thanh_toan AS
 SELECT s.* EXCLUDE (_row), coalesce(w.warnings, []) AS warnings
 FROM staging.thanh_toan s

@@ -1,7 +1,7 @@
 -- Digitized documents, one row per (dossier, document), the latest period's version; warnings =
 -- the warning rules that row broke. Rebuilt like core.fct_ho_so: only the documents of the
 -- dossiers the loader's changes touch.
-CREATE OR REPLACE TEMP TABLE so_hoa_keys AS SELECT "key" FROM staging.rebuilt_keys WHERE kind = 'so_hoa';
+CREATE OR REPLACE TEMP TABLE so_hoa_keys AS SELECT "key" FROM staging.pending_keys('staging.core_pending') WHERE kind = 'so_hoa';
 CREATE OR REPLACE TEMP VIEW rebuilt_so_hoa AS
 SELECT s.* EXCLUDE (_row), coalesce(w.warnings, []) AS warnings
 FROM staging.so_hoa s

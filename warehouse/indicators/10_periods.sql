@@ -5,7 +5,7 @@
 -- '15-14' (each month runs from the 15th of the month before to the 14th; Vietnamese periodic
 -- reports). complete: every month of the period has export files; has_exports: at least one has
 -- (a month between two loaded ones with no file at all has none: its values are missing, not 0).
-CREATE OR REPLACE TABLE kpi.periods AS
+CREATE OR REPLACE TEMP TABLE next_periods AS
 WITH loaded AS (
     SELECT DISTINCT CAST(period || '-01' AS DATE) AS m FROM meta.files WHERE period IS NOT NULL
 ),
@@ -45,3 +45,13 @@ SELECT period, period_type, year(last_month) AS year, start_date, end_date,
     months_loaded > 0 AS has_exports,
     getvariable('reporting_window') AS reporting_window
 FROM windowed;
+
+-- Periods whose counts carry over, changed only by the dossiers and payments that changed: counted
+-- before over the same span with exports. The other periods with exports are counted afresh.
+CREATE TABLE IF NOT EXISTS kpi.periods AS FROM next_periods LIMIT 0;
+CREATE OR REPLACE TEMP TABLE kept_periods AS
+SELECT n.* FROM next_periods n JOIN kpi.periods o USING (period, start_ts, end_excl, has_exports)
+WHERE n.has_exports AND NOT getvariable('kpi_full');
+CREATE OR REPLACE TEMP TABLE fresh_periods AS
+SELECT * FROM next_periods WHERE has_exports AND period NOT IN (SELECT period FROM kept_periods);
+CREATE OR REPLACE TABLE kpi.periods AS FROM next_periods;

@@ -6,10 +6,46 @@
 --   adjusted_end A = E - gio_bo_sung hours (the applicant's time is not the agency's).
 --   two_supplements: so_lan_bo_sung >= 2 makes a dossier late whatever its dates.
 --   on_time_if_finished: DATE(A) <= DATE(ngay_hen_tra); no ngay_hen_tra counts as on time.
-CREATE OR REPLACE TABLE kpi.dossiers AS
-WITH payments AS (
+-- And the successful payments, each with its dossier's unit and procedure (a payment for a
+-- dossier not in the exports cannot be placed and is not counted).
+--
+-- Both are kept from one refresh to the next. A refresh classifies again only the dossiers and
+-- payments the loader's changes may touch (staging.kpi_pending: a dossier's own rows, its
+-- documents', its payments' before and after) and keeps, in old_* and new_*, the rows that did
+-- change, which is all the counts need (40_counts.sql).
+CREATE OR REPLACE TEMP TABLE pending AS
+FROM staging.pending_keys('staging.kpi_pending') WHERE NOT getvariable('kpi_full');
+
+CREATE OR REPLACE TEMP TABLE payment_candidates (ma_giao_dich VARCHAR);
+CREATE OR REPLACE TEMP VIEW classified_payments AS
+SELECT t.ma_giao_dich, t.ma_ho_so, h.ma_don_vi, h.ma_tthc, coalesce(c.ma_linh_vuc, h.ma_linh_vuc) AS ma_linh_vuc,
+    t.so_tien, t.hinh_thuc, t.nen_tang, t.thoi_diem
+FROM core.fct_thanh_toan t
+JOIN core.fct_ho_so h USING (ma_ho_so)
+LEFT JOIN core.dim_tthc c ON c.ma_tthc = h.ma_tthc
+WHERE t.trang_thai = 'thanh_cong'
+    AND (getvariable('kpi_full') OR t.ma_giao_dich IN (SELECT ma_giao_dich FROM payment_candidates));
+CREATE TABLE IF NOT EXISTS kpi.payments AS FROM classified_payments LIMIT 0;
+
+INSERT INTO payment_candidates
+SELECT "key" FROM pending WHERE kind = 'thanh_toan'
+UNION SELECT ma_giao_dich FROM core.fct_thanh_toan WHERE ma_ho_so IN (SELECT "key" FROM pending WHERE kind = 'ho_so')
+UNION SELECT ma_giao_dich FROM kpi.payments WHERE ma_ho_so IN (SELECT "key" FROM pending WHERE kind = 'ho_so');
+
+CREATE OR REPLACE TEMP TABLE dossier_candidates AS
+SELECT "key" AS ma_ho_so FROM pending WHERE kind IN ('ho_so', 'so_hoa')
+UNION SELECT ma_ho_so FROM core.fct_thanh_toan WHERE ma_giao_dich IN (SELECT "key" FROM pending WHERE kind = 'thanh_toan')
+UNION SELECT ma_ho_so FROM kpi.payments WHERE ma_giao_dich IN (SELECT "key" FROM pending WHERE kind = 'thanh_toan');
+
+CREATE OR REPLACE TEMP VIEW classified_dossiers AS
+WITH fct_ho_so AS (
+    FROM core.fct_ho_so WHERE getvariable('kpi_full') OR ma_ho_so IN (SELECT ma_ho_so FROM dossier_candidates)
+),
+payments AS (
     SELECT ma_ho_so, bool_or(trang_thai = 'thanh_cong' AND hinh_thuc = 'truc_tuyen') AS paid_online
-    FROM core.fct_thanh_toan GROUP BY ALL
+    FROM core.fct_thanh_toan
+    WHERE getvariable('kpi_full') OR ma_ho_so IN (SELECT ma_ho_so FROM dossier_candidates)
+    GROUP BY ALL
 ),
 documents AS (
     SELECT ma_ho_so,
@@ -17,7 +53,9 @@ documents AS (
         bool_or(loai = 'ket_qua' AND da_so_hoa) AS result_digitized,
         bool_or(loai = 'ket_qua' AND ket_qua_dien_tu) AS e_result,
         bool_or(loai = 'thanh_phan' AND (tai_su_dung OR tu_kho_dvcqg)) AS data_reused
-    FROM core.fct_so_hoa GROUP BY ALL
+    FROM core.fct_so_hoa
+    WHERE getvariable('kpi_full') OR ma_ho_so IN (SELECT ma_ho_so FROM dossier_candidates)
+    GROUP BY ALL
 ),
 classified AS (
     SELECT h.ma_ho_so, h.ma_don_vi, h.ma_tthc, coalesce(t.ma_linh_vuc, h.ma_linh_vuc) AS ma_linh_vuc,
@@ -34,7 +72,7 @@ classified AS (
         coalesce(d.result_digitized, false) AS result_digitized,
         coalesce(d.e_result, false) AS e_result,
         coalesce(d.data_reused, false) AS data_reused
-    FROM core.fct_ho_so h
+    FROM fct_ho_so h
     LEFT JOIN core.dim_tthc t USING (ma_tthc)
     LEFT JOIN payments p USING (ma_ho_so)
     LEFT JOIN documents d USING (ma_ho_so)
@@ -50,3 +88,25 @@ SELECT *,
     NOT two_supplements AND CAST(adjusted_end AS DATE) < CAST(ngay_hen_tra AS DATE) AS early_if_finished,
     coalesce(end_time, TIMESTAMP '9999-12-31') AS in_scope_until  -- an inequality the range join can use
 FROM timed;
+CREATE TABLE IF NOT EXISTS kpi.dossiers AS FROM classified_dossiers LIMIT 0;
+
+-- The rows that changed: classified again and different from the kept row, or gone.
+CREATE OR REPLACE TEMP TABLE next_dossiers AS FROM classified_dossiers WHERE NOT getvariable('kpi_full');
+CREATE OR REPLACE TEMP TABLE changed_dossiers AS
+SELECT ma_ho_so FROM (FROM next_dossiers EXCEPT FROM kpi.dossiers SEMI JOIN dossier_candidates USING (ma_ho_so))
+UNION SELECT ma_ho_so FROM (FROM kpi.dossiers SEMI JOIN dossier_candidates USING (ma_ho_so) EXCEPT FROM next_dossiers);
+CREATE OR REPLACE TEMP TABLE old_dossiers AS FROM kpi.dossiers SEMI JOIN changed_dossiers USING (ma_ho_so);
+CREATE OR REPLACE TEMP TABLE new_dossiers AS FROM next_dossiers SEMI JOIN changed_dossiers USING (ma_ho_so);
+DELETE FROM kpi.dossiers WHERE getvariable('kpi_full') OR ma_ho_so IN (SELECT ma_ho_so FROM changed_dossiers);
+INSERT INTO kpi.dossiers FROM classified_dossiers WHERE getvariable('kpi_full');
+INSERT INTO kpi.dossiers FROM new_dossiers;
+
+CREATE OR REPLACE TEMP TABLE next_payments AS FROM classified_payments WHERE NOT getvariable('kpi_full');
+CREATE OR REPLACE TEMP TABLE changed_payments AS
+SELECT ma_giao_dich FROM (FROM next_payments EXCEPT FROM kpi.payments SEMI JOIN payment_candidates USING (ma_giao_dich))
+UNION SELECT ma_giao_dich FROM (FROM kpi.payments SEMI JOIN payment_candidates USING (ma_giao_dich) EXCEPT FROM next_payments);
+CREATE OR REPLACE TEMP TABLE old_payments AS FROM kpi.payments SEMI JOIN changed_payments USING (ma_giao_dich);
+CREATE OR REPLACE TEMP TABLE new_payments AS FROM next_payments SEMI JOIN changed_payments USING (ma_giao_dich);
+DELETE FROM kpi.payments WHERE getvariable('kpi_full') OR ma_giao_dich IN (SELECT ma_giao_dich FROM changed_payments);
+INSERT INTO kpi.payments FROM classified_payments WHERE getvariable('kpi_full');
+INSERT INTO kpi.payments FROM new_payments;

@@ -15,13 +15,15 @@ LEFT JOIN core.dim_don_vi s ON s.ma_don_vi = u.final_successor;
 -- Dossier × period, for every period the dossier is in scope of, with the classification and,
 -- per indicator, whether it is in the numerator (<indicator>_num) and the denominator
 -- (<indicator>_den). kpi.counts sums these; `cchc explain` lists them: one definition for both.
-CREATE OR REPLACE VIEW kpi.dossier_periods AS
+-- A table macro over any set of dossiers and periods, so a refresh can count the rows that
+-- changed (warehouse/indicators/40_counts.sql); kpi.dossier_periods is it over all of them.
+CREATE OR REPLACE MACRO dossier_periods_of(dossiers, periods) AS TABLE
 WITH scoped AS (  -- in scope: accepted, received by the end, and not ended before the start
     SELECT p.period, p.end_date, d.*,
         coalesce(d.end_time < p.end_excl, false) AS finished,
         d.ngay_tiep_nhan >= p.start_ts AS received
-    FROM kpi.dossiers d
-    JOIN kpi.periods p ON d.ngay_tiep_nhan < p.end_excl AND d.in_scope_until >= p.start_ts
+    FROM query_table(dossiers) d
+    JOIN query_table(periods) p ON d.ngay_tiep_nhan < p.end_excl AND d.in_scope_until >= p.start_ts
 ),
 classified AS (
     SELECT *,
@@ -62,44 +64,18 @@ SELECT j.* EXCLUDE (end_date), coalesce(up.reporting_unit, j.ma_don_vi) AS repor
 FROM judged j
 LEFT JOIN kpi.unit_periods up ON up.period = j.period AND up.ma_don_vi = j.ma_don_vi;
 
--- Successful payments × the period they were made in; a payment belongs to its dossier's unit
--- (a payment for a dossier not in the exports cannot be placed and is not counted).
-CREATE OR REPLACE VIEW kpi.payment_periods AS
-SELECT p.period, t.ma_giao_dich, t.ma_ho_so, h.ma_don_vi, h.ma_tthc,
-    coalesce(c.ma_linh_vuc, h.ma_linh_vuc) AS ma_linh_vuc, t.so_tien, t.hinh_thuc, t.nen_tang, t.thoi_diem,
-    coalesce(up.reporting_unit, h.ma_don_vi) AS reporting_unit,
+CREATE OR REPLACE VIEW kpi.dossier_periods AS FROM dossier_periods_of('kpi.dossiers', 'kpi.periods');
+
+-- Successful payments (kpi.payments) × the period they were made in, likewise.
+CREATE OR REPLACE MACRO payment_periods_of(payments, periods) AS TABLE
+SELECT p.period, t.*, coalesce(up.reporting_unit, t.ma_don_vi) AS reporting_unit,
     t.hinh_thuc = 'truc_tuyen' AS online_payment_rate_num,
     true AS online_payment_rate_den,
     t.hinh_thuc = 'truc_tuyen' AND t.nen_tang = 'dvcqg' AS dvcqg_payment_share_num,
     t.hinh_thuc = 'truc_tuyen' AS dvcqg_payment_share_den
-FROM core.fct_thanh_toan t
-JOIN core.fct_ho_so h USING (ma_ho_so)
-LEFT JOIN core.dim_tthc c ON c.ma_tthc = h.ma_tthc
-JOIN kpi.periods p ON t.thoi_diem >= p.start_ts AND t.thoi_diem < p.end_excl
-LEFT JOIN kpi.unit_periods up ON up.period = p.period AND up.ma_don_vi = h.ma_don_vi
-WHERE t.trang_thai = 'thanh_cong';
+FROM query_table(payments) t
+JOIN query_table(periods) p ON t.thoi_diem >= p.start_ts AND t.thoi_diem < p.end_excl
+LEFT JOIN kpi.unit_periods up ON up.period = p.period AND up.ma_don_vi = t.ma_don_vi;
 
--- (Reporting unit, procedure it provides) × period: a province-level procedure is provided by its
--- ma_don_vi_thuc_hien, a district- or commune-level one by every unit of that level valid
--- during the period. Merged units provide what any of them provided.
-CREATE OR REPLACE VIEW kpi.provision_periods AS
-WITH pairs AS (
-    SELECT up.period, up.reporting_unit, t.ma_tthc, t.ma_linh_vuc, t.is_online_service, t.co_phi, t.tich_hop_tt_dvcqg,
-        up.ma_don_vi
-    FROM kpi.unit_periods up
-    JOIN core.dim_don_vi u USING (ma_don_vi)
-    JOIN core.dim_tthc t ON (t.cap_thuc_hien = 'tinh' AND t.ma_don_vi_thuc_hien = u.ma_don_vi)
-        OR (t.cap_thuc_hien IN ('huyen', 'xa') AND t.cap_thuc_hien = u.cap)
-    WHERE up.valid_in_period
-),
-online_used AS (
-    SELECT DISTINCT period, reporting_unit, ma_tthc FROM kpi.dossier_periods WHERE received AND kenh = 2
-)
-SELECT period, reporting_unit, ma_tthc, any_value(ma_linh_vuc) AS ma_linh_vuc,
-    bool_or(is_online_service) AND bool_or(o.ma_tthc IS NOT NULL) AS online_service_uptake_rate_num,
-    bool_or(is_online_service) AS online_service_uptake_rate_den,
-    bool_or(co_phi) AND bool_or(tich_hop_tt_dvcqg) AS payment_integration_rate_num,
-    bool_or(co_phi) AS payment_integration_rate_den
-FROM pairs
-LEFT JOIN online_used o USING (period, reporting_unit, ma_tthc)
-GROUP BY period, reporting_unit, ma_tthc;
+CREATE OR REPLACE VIEW kpi.payment_periods AS FROM payment_periods_of('kpi.payments', 'kpi.periods');
+

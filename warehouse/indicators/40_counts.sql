@@ -3,18 +3,14 @@
 -- export file has no counts: what the catalogue alone or dossiers carried over would give is not
 -- its data. Each source is summed wide, then turned long by (num, den) pairs: turning every
 -- measure into its own row and pairing them again cost eight times as much.
-CREATE OR REPLACE TABLE kpi.counts AS
+CREATE OR REPLACE MACRO counted(dossiers, payments, periods) AS TABLE
 WITH dossiers AS (
-    SELECT period, reporting_unit AS ma_don_vi, ma_tthc, ma_linh_vuc, sum(COLUMNS('_(num|den)$')::BIGINT)
-    FROM kpi.dossier_periods GROUP BY ALL
+    SELECT period, reporting_unit AS ma_don_vi, ma_tthc, ma_linh_vuc, coalesce(sum(COLUMNS('_(num|den)$')::BIGINT), 0)
+    FROM dossier_periods_of(dossiers, periods) GROUP BY ALL
 ),
 payments AS (
-    SELECT period, reporting_unit AS ma_don_vi, ma_tthc, ma_linh_vuc, sum(COLUMNS('_(num|den)$')::BIGINT)
-    FROM kpi.payment_periods GROUP BY ALL
-),
-provisions AS (
-    SELECT period, reporting_unit AS ma_don_vi, ma_tthc, ma_linh_vuc, sum(COLUMNS('_(num|den)$')::BIGINT)
-    FROM kpi.provision_periods GROUP BY ALL
+    SELECT period, reporting_unit AS ma_don_vi, ma_tthc, ma_linh_vuc, coalesce(sum(COLUMNS('_(num|den)$')::BIGINT), 0)
+    FROM payment_periods_of(payments, periods) GROUP BY ALL
 ),
 long AS (
     UNPIVOT dossiers ON
@@ -36,14 +32,72 @@ long AS (
         (online_payment_rate_num, online_payment_rate_den) AS online_payment_rate,
         (dvcqg_payment_share_num, dvcqg_payment_share_den) AS dvcqg_payment_share
     INTO NAME indicator VALUE numerator, denominator
-    UNION ALL
-    UNPIVOT provisions ON
-        (online_service_uptake_rate_num, online_service_uptake_rate_den) AS online_service_uptake_rate,
-        (payment_integration_rate_num, payment_integration_rate_den) AS payment_integration_rate
-    INTO NAME indicator VALUE numerator, denominator
 )
 SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, numerator, denominator
 FROM long
-WHERE coalesce(numerator, 0) + coalesce(denominator, 0) > 0
-    AND period IN (SELECT period FROM kpi.periods WHERE has_exports)
-ORDER BY period, ma_don_vi;  -- a page reads one period, often one unit: sorted, it skips the rest
+WHERE coalesce(numerator, 0) + coalesce(denominator, 0) > 0;
+
+-- A refresh keeps the counts of the periods it keeps (10_periods.sql) and adds to them what the
+-- dossiers and payments that changed (20_dossiers.sql) count now, less what they counted before;
+-- the other periods with exports are counted whole. Sorted by period and unit as far as it goes:
+-- a page reads one period, often one unit, and skips the rest.
+CREATE TABLE IF NOT EXISTS kpi.counts (period VARCHAR, ma_don_vi VARCHAR, ma_tthc VARCHAR, ma_linh_vuc VARCHAR,
+    indicator VARCHAR, numerator BIGINT, denominator BIGINT);
+DELETE FROM kpi.counts WHERE period NOT IN (SELECT period FROM kept_periods)
+    OR indicator IN ('online_service_uptake_rate', 'payment_integration_rate');  -- provisions: counted below
+MERGE INTO kpi.counts c
+USING (
+    SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, sum(numerator) AS numerator, sum(denominator) AS denominator
+    FROM (SELECT * REPLACE (-numerator AS numerator, -denominator AS denominator)
+          FROM counted('old_dossiers', 'old_payments', 'kept_periods')
+          UNION ALL
+          FROM counted('new_dossiers', 'new_payments', 'kept_periods'))
+    GROUP BY ALL
+) x
+ON c.period = x.period AND c.ma_don_vi IS NOT DISTINCT FROM x.ma_don_vi AND c.ma_tthc IS NOT DISTINCT FROM x.ma_tthc
+    AND c.ma_linh_vuc IS NOT DISTINCT FROM x.ma_linh_vuc AND c.indicator = x.indicator
+WHEN MATCHED THEN UPDATE SET numerator = c.numerator + x.numerator, denominator = c.denominator + x.denominator
+WHEN NOT MATCHED THEN INSERT (period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, numerator, denominator)
+    VALUES (x.period, x.ma_don_vi, x.ma_tthc, x.ma_linh_vuc, x.indicator, x.numerator, x.denominator);
+DELETE FROM kpi.counts WHERE numerator = 0 AND denominator = 0;
+INSERT INTO kpi.counts FROM counted('kpi.dossiers', 'kpi.payments', 'fresh_periods') ORDER BY period, ma_don_vi;
+
+-- (Reporting unit, procedure it provides) × period: a province-level procedure is provided by its
+-- ma_don_vi_thuc_hien, a district- or commune-level one by every unit of that level valid
+-- during the period. Merged units provide what any of them provided.
+CREATE OR REPLACE VIEW kpi.provision_periods AS
+WITH pairs AS (
+    SELECT up.period, up.reporting_unit, t.ma_tthc, t.ma_linh_vuc, t.is_online_service, t.co_phi, t.tich_hop_tt_dvcqg,
+        up.ma_don_vi
+    FROM kpi.unit_periods up
+    JOIN core.dim_don_vi u USING (ma_don_vi)
+    JOIN core.dim_tthc t ON (t.cap_thuc_hien = 'tinh' AND t.ma_don_vi_thuc_hien = u.ma_don_vi)
+        OR (t.cap_thuc_hien IN ('huyen', 'xa') AND t.cap_thuc_hien = u.cap)
+    WHERE up.valid_in_period
+),
+online_used AS (  -- received online in the period: what kpi.counts has summed already
+    SELECT DISTINCT period, ma_don_vi AS reporting_unit, ma_tthc FROM kpi.counts
+    WHERE indicator = 'online_dossier_rate_all' AND numerator > 0
+)
+SELECT period, reporting_unit, ma_tthc, any_value(ma_linh_vuc) AS ma_linh_vuc,
+    bool_or(is_online_service) AND bool_or(o.ma_tthc IS NOT NULL) AS online_service_uptake_rate_num,
+    bool_or(is_online_service) AS online_service_uptake_rate_den,
+    bool_or(co_phi) AND bool_or(tich_hop_tt_dvcqg) AS payment_integration_rate_num,
+    bool_or(co_phi) AS payment_integration_rate_den
+FROM pairs
+LEFT JOIN online_used o USING (period, reporting_unit, ma_tthc)
+GROUP BY period, reporting_unit, ma_tthc;
+
+-- Counted whole every time: units × procedures × periods is a small table.
+INSERT INTO kpi.counts
+WITH provisions AS (
+    SELECT period, reporting_unit AS ma_don_vi, ma_tthc, ma_linh_vuc, coalesce(sum(COLUMNS('_(num|den)$')::BIGINT), 0)
+    FROM kpi.provision_periods GROUP BY ALL
+)
+SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, numerator, denominator
+FROM (UNPIVOT provisions ON
+        (online_service_uptake_rate_num, online_service_uptake_rate_den) AS online_service_uptake_rate,
+        (payment_integration_rate_num, payment_integration_rate_den) AS payment_integration_rate
+    INTO NAME indicator VALUE numerator, denominator)
+WHERE coalesce(numerator, 0) + coalesce(denominator, 0) > 0 AND period IN (SELECT period FROM kpi.periods WHERE has_exports)
+ORDER BY period, ma_don_vi;

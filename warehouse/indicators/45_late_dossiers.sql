@@ -1,0 +1,26 @@
+-- Late dossiers, for the unit page: every dossier counted late for a period, exactly the
+-- denominator of late_apology_rate (so the list and that number agree), with its reporting unit
+-- and how many days late it was: a finished dossier by its end (supplement hours taken off)
+-- against its due date, an open one at the period's end. reason: finished_late, open_overdue, or
+-- two_supplements (late by its second supplement request alone, indicators.md; days_late is then
+-- <= 0 or unknown). Kept from one refresh to the next like kpi.counts: the dossiers that changed
+-- are listed again in the kept periods, the other periods with exports listed whole.
+CREATE OR REPLACE MACRO late_dossiers_of(dossiers, periods) AS TABLE
+SELECT d.period, d.reporting_unit, d.ma_ho_so, d.ma_don_vi, d.ma_tthc, t.ten_tthc, d.kenh,
+    d.ngay_tiep_nhan, d.ngay_hen_tra, CASE WHEN d.finished THEN d.end_time END AS ngay_ket_thuc,
+    d.so_lan_bo_sung, d.gio_bo_sung, d.two_supplements,
+    date_diff('day', CAST(d.ngay_hen_tra AS DATE),
+        CASE WHEN d.finished THEN CAST(d.adjusted_end AS DATE) ELSE p.end_date END) AS days_late,
+    CASE WHEN d.two_supplements AND coalesce(days_late, 0) <= 0 THEN 'two_supplements'
+         WHEN d.finished THEN 'finished_late' ELSE 'open_overdue' END AS reason,
+    d.late_apology_rate_num AS co_phieu_xin_loi
+FROM dossier_periods_of(dossiers, periods) d
+JOIN query_table(periods) p USING (period)
+LEFT JOIN core.dim_tthc t USING (ma_tthc)
+WHERE d.late_apology_rate_den;
+
+CREATE TABLE IF NOT EXISTS kpi.late_dossiers AS FROM late_dossiers_of('kpi.dossiers', 'fresh_periods') LIMIT 0;
+DELETE FROM kpi.late_dossiers
+WHERE period NOT IN (SELECT period FROM kept_periods) OR ma_ho_so IN (SELECT ma_ho_so FROM changed_dossiers);
+INSERT INTO kpi.late_dossiers FROM late_dossiers_of('new_dossiers', 'kept_periods');
+INSERT INTO kpi.late_dossiers FROM late_dossiers_of('kpi.dossiers', 'fresh_periods') ORDER BY period, reporting_unit;
