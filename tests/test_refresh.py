@@ -43,7 +43,7 @@ def test_refresh_loads_every_file_and_publishes(two_months):
     assert outcome.changed_periods == ["2025-10", "2025-11"]
     assert len(outcome.files) == 8
     assert serving("SELECT count(*) FROM core.fct_ho_so") == [(2,)]
-    assert serving("SELECT so_tien FROM core.fct_thanh_toan") == [(1250000,)]
+    assert serving("SELECT so_tien FROM kpi.payments") == [(1250000,)]
     assert serving("SELECT thang, dong_ho_so FROM marts.periods_loaded ORDER BY 1") == [("2025-10", 2), ("2025-11", 1)]
     assert serving("SELECT status, files_loaded FROM meta.refreshes") == [("succeeded", 8)]
     lineage = serving("SELECT _file, _period FROM core.fct_ho_so WHERE ma_ho_so = 'HS-2'")
