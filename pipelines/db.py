@@ -14,6 +14,9 @@ PUBLISHED_SCHEMAS = ("core", "kpi", "marts", "meta")
 # Fact tables read by no page, alert or `cchc explain` (kpi.dossiers carries the documents' flags,
 # kpi.payments the successful payments): copying core.fct_so_hoa was a fifth of the publish.
 NOT_PUBLISHED = ("core.fct_so_hoa", "core.fct_thanh_toan")
+# The large published tables kept from one refresh to the next: a publish patches their changed
+# rows, which core and the indicators name in staging.unpublished.
+PATCHED = ("core.fct_ho_so", "kpi.counts", "kpi.dossiers", "kpi.late_dossiers", "kpi.payments")
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:

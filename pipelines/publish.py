@@ -1,16 +1,25 @@
-"""Publish: copy what the dashboards read (core, kpi, marts, meta, less db.NOT_PUBLISHED) into a
-new file and swap it in with one atomic rename. Readers of the old copy keep their open file; a
-failed publish leaves the last good copy in place."""
+"""Publish: what the dashboards read (core, kpi, marts, meta, less db.NOT_PUBLISHED) goes into a
+new file, swapped in with one atomic rename. Readers of the old copy keep their open file; a
+failed publish leaves the last good copy in place.
+
+The new file is the last copy patched when the build made it (meta.publication agrees): the large
+tables that stay from one refresh to the next have only their changed rows replaced
+(staging.unpublished), the rest are copied whole. Otherwise it is made from nothing."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import uuid
 from pathlib import Path
 
 import duckdb
 
-from pipelines.db import NOT_PUBLISHED, PUBLISHED_SCHEMAS, quote_path
+from pipelines.db import NOT_PUBLISHED, PATCHED, PUBLISHED_SCHEMAS, quote_path
+
+# A kept table is copied whole once more than this share of its rows changed.
+PATCH_AT_MOST = 0.25
 
 
 def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
@@ -20,27 +29,76 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
     tmp.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     try:
-        con.execute(f"ATTACH {quote_path(tmp)} AS pub")
+        patching = _attach_last_copy(con, serving_db, tmp)
+        if not patching:
+            con.execute(f"ATTACH {quote_path(tmp)} AS pub")
         try:
-            tables = con.execute(
-                "SELECT schema_name, table_name FROM duckdb_tables() "
+            tables = dict(con.execute(
+                "SELECT schema_name || '.' || table_name, estimated_size FROM duckdb_tables() "
                 "WHERE database_name = current_database() AND list_contains(?, schema_name) "
                 "AND NOT list_contains(?, schema_name || '.' || table_name) ORDER BY ALL",
                 [list(PUBLISHED_SCHEMAS), list(NOT_PUBLISHED)],
-            ).fetchall()
+            ).fetchall())
+            changed = _changed(con)
+            kept = [t for t in PATCHED if patching and t in tables and t not in changed]
+            patched = [t for t in PATCHED if patching and changed.get(t, -1) is not None
+                       and 0 <= changed.get(t, -1) <= PATCH_AT_MOST * tables.get(t, 0)]
+            # A new id first: should this publish fail, the build matches no copy and the next one
+            # starts from nothing.
+            con.execute("DELETE FROM meta.publication")
+            con.execute("INSERT INTO meta.publication VALUES (?, now(), ?)", [uuid.uuid4().hex, sorted(patched)])
             for schema in PUBLISHED_SCHEMAS:
-                con.execute(f"CREATE SCHEMA pub.{schema}")
-            for schema, table in tables:
-                con.execute(f"CREATE TABLE pub.{schema}.{table} AS SELECT * FROM {schema}.{table}")
-                counts[f"{schema}.{table}"] = con.execute(f"SELECT count(*) FROM pub.{schema}.{table}").fetchone()[0]
-            _copy_definitions(con)
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS pub.{schema}")
+            for name in tables:
+                if name in patched:
+                    _patch(con, name)
+                elif name not in kept:
+                    con.execute(f"CREATE OR REPLACE TABLE pub.{name} AS SELECT * FROM {name}")
+                counts[name] = con.execute(f"SELECT count(*) FROM pub.{name}").fetchone()[0]
+            if not patching:
+                _copy_definitions(con)
         finally:
             con.execute("DETACH pub")
         os.replace(tmp, serving_db)
+        con.execute("DELETE FROM staging.unpublished")
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return counts
+
+
+def _attach_last_copy(con: duckdb.DuckDBPyConnection, serving_db: Path, tmp: Path) -> bool:
+    """A copy of the serving file attached as `pub`, if this build made it (the same
+    meta.publication): then only what changed since needs writing."""
+    if not serving_db.exists():
+        return False
+    shutil.copyfile(serving_db, tmp)
+    con.execute(f"ATTACH {quote_path(tmp)} AS pub")
+    try:
+        same = con.execute("SELECT count(*) FROM meta.publication b JOIN pub.meta.publication p USING (id)").fetchone()[0]
+    except duckdb.Error:  # a copy from before meta.publication
+        same = 0
+    if not same:
+        con.execute("DETACH pub")
+        tmp.unlink()
+    return bool(same)
+
+
+def _changed(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
+    """Per kept table, how many rows changed by its key, or None when it changed whole."""
+    return dict(con.execute(
+        "SELECT tbl, CASE WHEN bool_or(col IS NULL) THEN NULL ELSE count(DISTINCT (col, val)) END "
+        "FROM staging.unpublished GROUP BY tbl").fetchall())
+
+
+def _patch(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Replace in the copy the rows of `name` that staging.unpublished names."""
+    columns = [c for (c,) in con.execute(
+        "SELECT DISTINCT col FROM staging.unpublished WHERE tbl = ? ORDER BY 1", [name]).fetchall()]
+    named = " OR ".join(f"{c} IN (SELECT val FROM staging.unpublished WHERE tbl = $tbl AND col = '{c}')"
+                        for c in columns)
+    con.execute(f"DELETE FROM pub.{name} WHERE {named}", {"tbl": name})
+    con.execute(f"INSERT INTO pub.{name} SELECT * FROM {name} WHERE {named}", {"tbl": name})
 
 
 def _copy_definitions(con: duckdb.DuckDBPyConnection) -> None:

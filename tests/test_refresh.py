@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from inbox_builder import dossier, query, set_max_quarantine_share, write_csv, write_month, write_reference
-from pipelines.db import connect
+from pipelines.db import PATCHED, connect
 from pipelines.refresh import RefreshFailed, refresh
 from pipelines.settings import home
 from sample_data.generator import generate
@@ -149,7 +149,8 @@ def test_refreshes_that_count_only_what_changed_agree_with_a_count_from_scratch(
     in the others adds what the dossiers and payments that changed count now, less what they
     counted before. After new months and re-exports that drop and change dossiers, payments and
     documents (channel, apology, unit; a payment moved to another dossier), every kept table
-    equals a build of the same inbox from scratch."""
+    equals a build of the same inbox from scratch, and the serving copy, patched, equals the build."""
+    monkeypatch.setattr("pipelines.publish.PATCH_AT_MOST", float("inf"))  # a small inbox changes a large share
     source, inbox = tmp_path / "generated", tmp_path / "inbox"
     generate(source, dossiers=3000, seed=11, plain=True, first="2026-07")
     inbox.mkdir()
@@ -181,6 +182,10 @@ def test_refreshes_that_count_only_what_changed_agree_with_a_count_from_scratch(
         first, "SELECT whole, periods_counted_whole, dossiers_changed, payments_changed FROM kpi.counting")
     assert (whole, counted_whole) == (False, ["2026-10", "2026-Q4", "2026-YTD-10"])
     assert dossiers > 100 and payments > 10
+    # The serving copy was patched, not made again, and holds what the build holds.
+    assert query(home().serving_db, "SELECT patched FROM meta.publication") == [(sorted(PATCHED),)]
+    published = [t for (t,) in query(home().serving_db, "SELECT schema_name || '.' || table_name FROM duckdb_tables()")]
+    assert _differences(first, home().serving_db, published) == dict.fromkeys(published, 0)
 
     monkeypatch.setenv("CCHC_HOME", str(tmp_path / "scratch"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "scratch" / "dagster"))

@@ -7,6 +7,10 @@
 -- dossier).
 CREATE TABLE IF NOT EXISTS staging.core_pending (kind VARCHAR, period VARCHAR, "key" VARCHAR);
 CREATE TABLE IF NOT EXISTS staging.kpi_pending (kind VARCHAR, period VARCHAR, "key" VARCHAR);
+-- The rows of the large published tables that changed since the last publish: those of `tbl`
+-- whose column `col` is `val` (pipelines/publish.py patches them in a copy of the serving file);
+-- `col` NULL: the whole table. Core and the indicators add to it; a publish empties it.
+CREATE TABLE IF NOT EXISTS staging.unpublished (tbl VARCHAR, col VARCHAR, val VARCHAR);
 
 CREATE OR REPLACE VIEW staging.fact_keys AS
 SELECT 'ho_so' AS kind, _period, ma_ho_so AS "key" FROM staging.ho_so

@@ -16,3 +16,4 @@ QUALIFY row_number() OVER (
 CREATE TABLE IF NOT EXISTS core.fct_ho_so AS FROM rebuilt_ho_so LIMIT 0;
 DELETE FROM core.fct_ho_so WHERE ma_ho_so IN (SELECT "key" FROM ho_so_keys);
 INSERT INTO core.fct_ho_so FROM rebuilt_ho_so;
+INSERT INTO staging.unpublished SELECT 'core.fct_ho_so', 'ma_ho_so', "key" FROM ho_so_keys;

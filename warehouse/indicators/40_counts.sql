@@ -45,15 +45,15 @@ CREATE TABLE IF NOT EXISTS kpi.counts (period VARCHAR, ma_don_vi VARCHAR, ma_tth
     indicator VARCHAR, numerator BIGINT, denominator BIGINT);
 DELETE FROM kpi.counts WHERE period NOT IN (SELECT period FROM kept_periods)
     OR indicator IN ('online_service_uptake_rate', 'payment_integration_rate');  -- provisions: counted below
+CREATE OR REPLACE TEMP TABLE count_changes AS
+SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, sum(numerator) AS numerator, sum(denominator) AS denominator
+FROM (SELECT * REPLACE (-numerator AS numerator, -denominator AS denominator)
+      FROM counted('old_dossiers', 'old_payments', 'kept_periods')
+      UNION ALL
+      FROM counted('new_dossiers', 'new_payments', 'kept_periods'))
+GROUP BY ALL;
 MERGE INTO kpi.counts c
-USING (
-    SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, sum(numerator) AS numerator, sum(denominator) AS denominator
-    FROM (SELECT * REPLACE (-numerator AS numerator, -denominator AS denominator)
-          FROM counted('old_dossiers', 'old_payments', 'kept_periods')
-          UNION ALL
-          FROM counted('new_dossiers', 'new_payments', 'kept_periods'))
-    GROUP BY ALL
-) x
+USING count_changes x
 ON c.period = x.period AND c.ma_don_vi IS NOT DISTINCT FROM x.ma_don_vi AND c.ma_tthc IS NOT DISTINCT FROM x.ma_tthc
     AND c.ma_linh_vuc IS NOT DISTINCT FROM x.ma_linh_vuc AND c.indicator = x.indicator
 WHEN MATCHED THEN UPDATE SET numerator = c.numerator + x.numerator, denominator = c.denominator + x.denominator

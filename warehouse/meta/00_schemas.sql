@@ -8,6 +8,9 @@ CREATE SCHEMA IF NOT EXISTS marts;
 CREATE SCHEMA IF NOT EXISTS meta;
 
 CREATE TABLE IF NOT EXISTS meta.model (version VARCHAR, created_at TIMESTAMPTZ);
+-- Which publish made the serving copy (pipelines/publish.py): the build and its copy agree on it
+-- while the copy can be patched instead of made again; `patched`: the tables that publish patched.
+CREATE TABLE IF NOT EXISTS meta.publication (id VARCHAR, published_at TIMESTAMPTZ, patched VARCHAR[]);
 
 -- One row per loaded file, keyed by (kind, period); a re-export replaces its period's row.
 CREATE TABLE IF NOT EXISTS meta.files (
