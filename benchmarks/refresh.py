@@ -74,7 +74,8 @@ def prepare(work: Path, dossiers: int) -> Path:
 
 def reexport(inbox: Path) -> str:
     """The latest month exported again with corrections: every 100th dossier updated a minute later,
-    now with an apology letter and received online (a change every count must see)."""
+    its apology letter and channel (online or not) turned over, so every run changes what the
+    counts see, however often the kept CSVs were re-exported before."""
     path = max(inbox.glob("ho_so_*.csv"))
     frame = pl.read_csv(path, infer_schema=False)
     stamp = pl.col("Ngày cập nhật").str.to_datetime("%d/%m/%Y %H:%M:%S")
@@ -82,8 +83,10 @@ def reexport(inbox: Path) -> str:
     frame = frame.with_columns(
         pl.when(corrected).then((stamp + pl.duration(minutes=1)).dt.strftime("%d/%m/%Y %H:%M:%S"))
         .otherwise(pl.col("Ngày cập nhật")).alias("Ngày cập nhật"),
-        pl.when(corrected).then(pl.lit("1")).otherwise(pl.col("Phiếu xin lỗi")).alias("Phiếu xin lỗi"),
-        pl.when(corrected).then(pl.lit("2")).otherwise(pl.col("Kênh thực hiện")).alias("Kênh thực hiện"))
+        pl.when(corrected).then(pl.when(pl.col("Phiếu xin lỗi") == "1").then(pl.lit("0")).otherwise(pl.lit("1")))
+        .otherwise(pl.col("Phiếu xin lỗi")).alias("Phiếu xin lỗi"),
+        pl.when(corrected).then(pl.when(pl.col("Kênh thực hiện") == "2").then(pl.lit("1")).otherwise(pl.lit("2")))
+        .otherwise(pl.col("Kênh thực hiện")).alias("Kênh thực hiện"))
     frame.write_csv(path)
     return path.name
 
