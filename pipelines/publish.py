@@ -39,10 +39,10 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
                 "AND NOT list_contains(?, schema_name || '.' || table_name) ORDER BY ALL",
                 [list(PUBLISHED_SCHEMAS), list(NOT_PUBLISHED)],
             ).fetchall())
-            changed = _changed(con)
-            kept = [t for t in PATCHED if patching and t in tables and t not in changed]
-            patched = [t for t in PATCHED if patching and changed.get(t, -1) is not None
-                       and 0 <= changed.get(t, -1) <= PATCH_AT_MOST * tables.get(t, 0)]
+            changed = _changed(con) if patching else {}
+            kept = [t for t in PATCHED if patching and t in tables and t not in changed]  # as in the copy
+            patched = [t for t in PATCHED
+                       if changed.get(t) is not None and changed[t] <= PATCH_AT_MOST * tables.get(t, 0)]
             # A new id first: should this publish fail, the build matches no copy and the next one
             # starts from nothing.
             con.execute("DELETE FROM meta.publication")
@@ -75,7 +75,8 @@ def _attach_last_copy(con: duckdb.DuckDBPyConnection, serving_db: Path, tmp: Pat
     shutil.copyfile(serving_db, tmp)
     con.execute(f"ATTACH {quote_path(tmp)} AS pub")
     try:
-        same = con.execute("SELECT count(*) FROM meta.publication b JOIN pub.meta.publication p USING (id)").fetchone()[0]
+        same = con.execute(
+            "SELECT count(*) FROM meta.publication b JOIN pub.meta.publication p USING (id)").fetchone()[0]
     except duckdb.Error:  # a copy from before meta.publication
         same = 0
     if not same:
