@@ -137,6 +137,7 @@ def test_extra_column_is_accepted_and_reported(build, inbox):
     ("Mã hồ sơ,Trạng thái,Ghi chú\nA,10,b\n".encode(), "Thiếu cột bắt buộc"),
     ("Ma ho so;Tinh trang\n1;2\n".encode(), "Không tìm thấy dòng tiêu đề"),
     (b"M\xb8 h\xe5 s\xac,Tr\xb9ng th\xb8i\n", "không phải mã UTF-8"),  # TCVN3 bytes
+    ('Mã hồ sơ,Trạng thái,Ghi chú\nA,10,b\n"B,10\n'.encode(), "dấu ngoặc kép chưa đóng"),
 ])
 def test_unreadable_files_get_a_clear_bilingual_message(build, inbox, content, phrase):
     path = inbox / f"ho_so_{PERIOD}.csv"
@@ -144,6 +145,7 @@ def test_unreadable_files_get_a_clear_bilingual_message(build, inbox, content, p
     with pytest.raises(InputError) as err:
         load(build, path)
     assert phrase in err.value.vi and err.value.en
+    assert "infer_schema_length" not in err.value.vi  # no library's advice to programmers
     assert staged(build, "SELECT (SELECT count(*) FROM staging.ho_so), (SELECT count(*) FROM meta.files)") == [(0, 0)]
 
 

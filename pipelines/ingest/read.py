@@ -94,9 +94,12 @@ def _csv_grid(path: Path) -> pl.DataFrame:
             quote_char="\"",
         )
     except pl.exceptions.PolarsError as e:
+        found = str(e).split("\n\n")[0].strip()  # polars' own advice after it is for programmers
         raise InputError(
-            f"Tệp CSV hỏng hoặc số cột không đều giữa các dòng: {e}",
-            f"Malformed CSV (rows with differing numbers of fields): {e}",
+            f"Tệp CSV hỏng: có dấu ngoặc kép chưa đóng hoặc số cột không đều giữa các dòng. Hãy xuất lại tệp "
+            f"từ hệ thống ({found}).",
+            f"Malformed CSV: an unclosed quote or rows with differing numbers of fields. Export the file again "
+            f"from the system ({found}).",
             path.name,
         ) from None
     grid = grid.rename({c: f"c{i}" for i, c in enumerate(grid.columns)})
