@@ -1,15 +1,20 @@
-"""Read the published warehouse: read-only, one connection per query, never held open, so a
-refresh can always swap in a new copy."""
+"""Read the published warehouse: read-only, the copy kept open across queries and sessions, and
+opened anew as soon as a refresh has published another."""
 
 from __future__ import annotations
 
+import threading
 from contextlib import closing
 
+import duckdb
 import pandas as pd
 
 from pipelines.alert.state import open_state
-from pipelines.db import connect
+from pipelines.db import attach_read_only
 from pipelines.settings import home
+
+_lock = threading.Lock()
+_open: dict[tuple, duckdb.DuckDBPyConnection] = {}  # the published copy, by file identity
 
 
 def published() -> bool:
@@ -17,11 +22,25 @@ def published() -> bool:
 
 
 def query(sql: str, params: list | None = None) -> pd.DataFrame:
-    con = connect(home().serving_db, read_only=True)
-    try:
+    with closing(_published_copy()) as con:
+        con.execute("USE pub")
         return con.execute(sql, params or []).to_arrow_table().to_pandas()
-    finally:
-        con.close()
+
+
+def _published_copy() -> duckdb.DuckDBPyConnection:
+    """A cursor on the copy published now. Opening the file for every query cost 15–20 ms each,
+    and a cold cache (a third of the unit page at 10 million dossiers). A publish renames a new
+    file over the old one, so every query compares the file's identity (path, inode, mtime) with
+    the one open: the old copy is never read once it has been replaced (queries already running
+    on it finish), and while it is open no new file can take its inode."""
+    path = home().serving_db
+    stat = path.stat()
+    key = (str(path), stat.st_ino, stat.st_mtime_ns)
+    with _lock:
+        if key not in _open:
+            _open.clear()  # not closed: queries running on its cursors finish, and it closes with the last
+            _open[key] = attach_read_only(path)
+        return _open[key].cursor()
 
 
 def alert_state(sql: str, params: list | None = None) -> pd.DataFrame:

@@ -29,6 +29,17 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
 CONNECTION_CONFIG = {"autoinstall_known_extensions": False}
 
 
+def attach_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A database of its own with the file at `path` attached read-only as `pub`, for a reader
+    that keeps it open: duckdb.connect hands back the instance already open for a path, which would
+    go on showing a file that a publish has since replaced; an attached file is this instance's
+    alone. Its cursors (one per query and thread) share its cache and settings; each must `USE pub`."""
+    con = duckdb.connect(":memory:", config=CONNECTION_CONFIG)
+    con.execute("SET GLOBAL TimeZone = 'Asia/Ho_Chi_Minh'")  # as configure(), for every cursor
+    con.execute(f"ATTACH {quote_path(path)} AS pub (READ_ONLY)")
+    return con
+
+
 def configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Session settings every connection needs, including those Dagster's resource opens."""
     con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")

@@ -61,6 +61,34 @@ def test_every_page_in_english(slipping):
     assert "Rows by rule broken" in [h.value for h in at.switch_page("views/quality.py").run().subheader]
 
 
+def test_the_copy_a_refresh_publishes_is_read_at_once(cchc_home):
+    """The dashboards keep the published copy open between queries; a publish renames a new file
+    over it, and the next query reads the new one while a query on the old one still finishes."""
+    import duckdb
+
+    from dashboards.data import _published_copy, query
+    from pipelines.settings import home
+
+    serving = home().serving_db
+    serving.parent.mkdir(parents=True, exist_ok=True)
+
+    def publish(n: int) -> None:
+        new = serving.with_name("next.duckdb")
+        con = duckdb.connect(str(new))
+        con.execute(f"CREATE SCHEMA meta; CREATE TABLE meta.t AS SELECT {n} AS n")
+        con.close()
+        os.replace(new, serving)
+
+    publish(1)
+    assert query("SELECT n FROM meta.t")["n"].tolist() == [1]
+    running = _published_copy()
+    publish(2)
+    assert query("SELECT n FROM meta.t")["n"].tolist() == [2]
+    running.execute("USE pub")
+    assert running.execute("SELECT n FROM meta.t").fetchall() == [(1,)]
+    running.close()
+
+
 def test_without_a_published_warehouse_it_says_so():
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
