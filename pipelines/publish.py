@@ -104,7 +104,7 @@ def _patch(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def _copy_definitions(con: duckdb.DuckDBPyConnection) -> None:
     """The views over published tables (kpi.breakdown, kpi.dossier_periods, …) and the macros they
-    call (rate, dossier_periods_of), recreated in the copy in creation order, so they read the
+    call, directly or through other macros (rate, dossier_periods_of, dossier_classes_of), recreated in the copy in creation order, so they read the
     copy's own tables."""
     build = con.execute("SELECT current_database()").fetchone()[0]
     macros = con.execute(
@@ -114,7 +114,15 @@ def _copy_definitions(con: duckdb.DuckDBPyConnection) -> None:
     views = con.execute(
         "SELECT sql FROM duckdb_views() WHERE database_name = ? AND NOT internal AND list_contains(?, schema_name) "
         "ORDER BY view_oid", [build, list(PUBLISHED_SCHEMAS)]).fetchall()
-    called = [m for m in macros if any(re.search(rf"\b{re.escape(m[0])}\(", sql) for (sql,) in views)]
+    texts, needed = [sql for (sql,) in views], set()
+    while True:  # and the macros those macros call
+        calls = {i for i, m in enumerate(macros)
+                 if i not in needed and any(re.search(rf"\b{re.escape(m[0])}\(", t) for t in texts)}
+        if not calls:
+            break
+        needed |= calls
+        texts += [macros[i][2] for i in calls]
+    called = [m for i, m in enumerate(macros) if i in needed]
     con.execute("USE pub")
     try:
         for name, parameters, definition, kind in called:

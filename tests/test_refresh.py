@@ -195,6 +195,32 @@ def test_refreshes_that_count_only_what_changed_agree_with_a_count_from_scratch(
     assert _differences(first, home().build_db, kept) == dict.fromkeys(kept, 0)
 
 
+def test_a_refresh_with_no_new_period_rolls_up_a_large_count_it_adds(inbox):
+    """A re-export adds no new period, yet the provisions are counted again whole, here more than
+    a DuckDB row group (122,880 rows: 15,000 commune procedures with fees × 5 periods × 2
+    indicators). DuckDB 1.5.5 hid such an insert from the rest of its transaction after an insert
+    of nothing with ORDER BY (the new periods'), so the roll-ups lost every provision: online
+    service uptake and payment integration read 0 of 0 after every re-export."""
+    from inbox_builder import CATALOG, UNITS
+
+    many = [(f"9.{n:05d}", f"Thủ tục {n}", "HT", "Hộ tịch", "xa", None, "toan_trinh", "1", "1", "1", "ngay_lam_viec")
+            for n in range(15_000)]
+    write_csv(inbox / "don_vi.csv", "don_vi", UNITS)
+    write_csv(inbox / "danh_muc_tthc.csv", "danh_muc_tthc", CATALOG + many)
+    write_month(inbox, "2025-10", [dossier("HS-1", ma_don_vi="05977", ma_tthc="9.00001", kenh="2"), dossier("HS-2")])
+    uptake = ("SELECT numerator, denominator FROM kpi.values WHERE period = '2025-10' AND scope = 'province' "
+              "AND indicator = ?")
+    refresh(inbox)
+    counted = [serving(uptake, [i]) for i in ("online_service_uptake_rate", "payment_integration_rate")]
+    # provided: the 15,000, 1.002 (commune) and 1.001 (the department); used online: 9.00001, 1.001
+    assert counted == [[(2, 15_002)], [(15_001, 15_001)]]
+    write_month(inbox, "2025-10", [dossier("HS-1", ma_don_vi="05977", ma_tthc="9.00001", kenh="2"),
+                                   dossier("HS-2", co_phieu_xin_loi="1")])
+    refresh(inbox)
+    assert query(home().build_db, "SELECT whole, periods_counted_whole FROM kpi.counting") == [(False, [])]
+    assert [serving(uptake, [i]) for i in ("online_service_uptake_rate", "payment_integration_rate")] == counted
+
+
 def test_a_reader_keeps_working_during_a_refresh(two_months):
     refresh(two_months)
     reader = connect(home().serving_db, read_only=True)

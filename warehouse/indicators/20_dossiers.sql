@@ -98,8 +98,8 @@ UNION SELECT ma_ho_so FROM (FROM kpi.dossiers SEMI JOIN dossier_candidates USING
 CREATE OR REPLACE TEMP TABLE old_dossiers AS FROM kpi.dossiers SEMI JOIN changed_dossiers USING (ma_ho_so);
 CREATE OR REPLACE TEMP TABLE new_dossiers AS FROM next_dossiers SEMI JOIN changed_dossiers USING (ma_ho_so);
 DELETE FROM kpi.dossiers WHERE getvariable('kpi_full') OR ma_ho_so IN (SELECT ma_ho_so FROM changed_dossiers);
-INSERT INTO kpi.dossiers FROM classified_dossiers WHERE getvariable('kpi_full');
-INSERT INTO kpi.dossiers FROM new_dossiers;
+INSERT INTO kpi.dossiers  -- one insert into the table in the transaction: see 40_counts.sql
+FROM classified_dossiers WHERE getvariable('kpi_full') UNION ALL FROM new_dossiers;
 
 CREATE OR REPLACE TEMP TABLE next_payments AS FROM classified_payments WHERE NOT getvariable('kpi_full');
 CREATE OR REPLACE TEMP TABLE changed_payments AS
@@ -108,5 +108,4 @@ UNION SELECT ma_giao_dich FROM (FROM kpi.payments SEMI JOIN payment_candidates U
 CREATE OR REPLACE TEMP TABLE old_payments AS FROM kpi.payments SEMI JOIN changed_payments USING (ma_giao_dich);
 CREATE OR REPLACE TEMP TABLE new_payments AS FROM next_payments SEMI JOIN changed_payments USING (ma_giao_dich);
 DELETE FROM kpi.payments WHERE getvariable('kpi_full') OR ma_giao_dich IN (SELECT ma_giao_dich FROM changed_payments);
-INSERT INTO kpi.payments FROM classified_payments WHERE getvariable('kpi_full');
-INSERT INTO kpi.payments FROM new_payments;
+INSERT INTO kpi.payments FROM classified_payments WHERE getvariable('kpi_full') UNION ALL FROM new_payments;

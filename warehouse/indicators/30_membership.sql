@@ -17,7 +17,10 @@ LEFT JOIN core.dim_don_vi s ON s.ma_don_vi = u.final_successor;
 -- (<indicator>_den). kpi.counts sums these; `cchc explain` lists them: one definition for both.
 -- A table macro over any set of dossiers and periods, so a refresh can count the rows that
 -- changed (warehouse/indicators/40_counts.sql); kpi.dossier_periods is it over all of them.
-CREATE OR REPLACE MACRO dossier_periods_of(dossiers, periods) AS TABLE
+-- dossier_classes_of is the same without the reporting unit: the counts sum it by the dossier's
+-- own unit and map units after (joining every dossier × period row to its reporting unit was a
+-- quarter of counting).
+CREATE OR REPLACE MACRO dossier_classes_of(dossiers, periods) AS TABLE
 WITH scoped AS (  -- in scope: accepted, received by the end, and not ended before the start
     SELECT p.period, p.end_date, d.*,
         coalesce(d.end_time < p.end_excl, false) AS finished,
@@ -36,7 +39,7 @@ classified AS (
 judged AS (
     SELECT *, NOT (finished_on_time OR open_within_time) AS late FROM classified
 )
-SELECT j.* EXCLUDE (end_date), coalesce(up.reporting_unit, j.ma_don_vi) AS reporting_unit,
+SELECT j.* EXCLUDE (end_date),
     finished_on_time OR open_within_time AS on_time_rate_num,
     true AS on_time_rate_den,
     resolved AND on_time_if_finished AS resolved_on_time_rate_num,
@@ -61,21 +64,29 @@ SELECT j.* EXCLUDE (end_date), coalesce(up.reporting_unit, j.ma_don_vi) AS repor
     received AS data_reuse_rate_den,
     resolved AND on_time_if_finished AND danh_gia IS DISTINCT FROM 'không hài lòng' AS satisfaction_rate_num,
     resolved AS satisfaction_rate_den
-FROM judged j
-LEFT JOIN kpi.unit_periods up ON up.period = j.period AND up.ma_don_vi = j.ma_don_vi;
+FROM judged j;
+
+CREATE OR REPLACE MACRO dossier_periods_of(dossiers, periods) AS TABLE
+SELECT c.*, coalesce(up.reporting_unit, c.ma_don_vi) AS reporting_unit
+FROM dossier_classes_of(dossiers, periods) c
+LEFT JOIN kpi.unit_periods up ON up.period = c.period AND up.ma_don_vi = c.ma_don_vi;
 
 CREATE OR REPLACE VIEW kpi.dossier_periods AS FROM dossier_periods_of('kpi.dossiers', 'kpi.periods');
 
 -- Successful payments (kpi.payments) × the period they were made in, likewise.
-CREATE OR REPLACE MACRO payment_periods_of(payments, periods) AS TABLE
-SELECT p.period, t.*, coalesce(up.reporting_unit, t.ma_don_vi) AS reporting_unit,
+CREATE OR REPLACE MACRO payment_classes_of(payments, periods) AS TABLE
+SELECT p.period, t.*,
     t.hinh_thuc = 'truc_tuyen' AS online_payment_rate_num,
     true AS online_payment_rate_den,
     t.hinh_thuc = 'truc_tuyen' AND t.nen_tang = 'dvcqg' AS dvcqg_payment_share_num,
     t.hinh_thuc = 'truc_tuyen' AS dvcqg_payment_share_den
 FROM query_table(payments) t
-JOIN query_table(periods) p ON t.thoi_diem >= p.start_ts AND t.thoi_diem < p.end_excl
-LEFT JOIN kpi.unit_periods up ON up.period = p.period AND up.ma_don_vi = t.ma_don_vi;
+JOIN query_table(periods) p ON t.thoi_diem >= p.start_ts AND t.thoi_diem < p.end_excl;
+
+CREATE OR REPLACE MACRO payment_periods_of(payments, periods) AS TABLE
+SELECT c.*, coalesce(up.reporting_unit, c.ma_don_vi) AS reporting_unit
+FROM payment_classes_of(payments, periods) c
+LEFT JOIN kpi.unit_periods up ON up.period = c.period AND up.ma_don_vi = c.ma_don_vi;
 
 CREATE OR REPLACE VIEW kpi.payment_periods AS FROM payment_periods_of('kpi.payments', 'kpi.periods');
 

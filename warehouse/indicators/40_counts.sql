@@ -1,16 +1,26 @@
 -- Numerators and denominators at the finest grain: period × reporting unit × procedure (with its
 -- field). Every scope and breakdown is a sum of these, never an average of rates. A period with no
 -- export file has no counts: what the catalogue alone or dossiers carried over would give is not
--- its data. Each source is summed wide, then turned long by (num, den) pairs: turning every
--- measure into its own row and pairing them again cost eight times as much.
+-- its data. Each source is summed wide by each row's own unit, then by reporting unit
+-- (30_membership.sql: a merged unit's sums go to its successor; joining every dossier × period
+-- row to its reporting unit was a quarter of counting), then turned long by (num, den) pairs:
+-- turning every measure into its own row and pairing them again cost eight times as much.
 CREATE OR REPLACE MACRO counted(dossiers, payments, periods) AS TABLE
 WITH dossiers AS (
-    SELECT period, reporting_unit AS ma_don_vi, ma_tthc, ma_linh_vuc, coalesce(sum(COLUMNS('_(num|den)$')::BIGINT), 0)
-    FROM dossier_periods_of(dossiers, periods) GROUP BY ALL
+    SELECT s.period, coalesce(up.reporting_unit, s.ma_don_vi) AS ma_don_vi, s.ma_tthc, s.ma_linh_vuc,
+        sum(COLUMNS('_(num|den)$'))
+    FROM (SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, coalesce(sum(COLUMNS('_(num|den)$')::BIGINT), 0)
+          FROM dossier_classes_of(dossiers, periods) GROUP BY ALL) s
+    LEFT JOIN kpi.unit_periods up ON up.period = s.period AND up.ma_don_vi = s.ma_don_vi
+    GROUP BY ALL
 ),
 payments AS (
-    SELECT period, reporting_unit AS ma_don_vi, ma_tthc, ma_linh_vuc, coalesce(sum(COLUMNS('_(num|den)$')::BIGINT), 0)
-    FROM payment_periods_of(payments, periods) GROUP BY ALL
+    SELECT s.period, coalesce(up.reporting_unit, s.ma_don_vi) AS ma_don_vi, s.ma_tthc, s.ma_linh_vuc,
+        sum(COLUMNS('_(num|den)$'))
+    FROM (SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, coalesce(sum(COLUMNS('_(num|den)$')::BIGINT), 0)
+          FROM payment_classes_of(payments, periods) GROUP BY ALL) s
+    LEFT JOIN kpi.unit_periods up ON up.period = s.period AND up.ma_don_vi = s.ma_don_vi
+    GROUP BY ALL
 ),
 long AS (
     UNPIVOT dossiers ON
@@ -60,12 +70,14 @@ WHEN MATCHED THEN UPDATE SET numerator = c.numerator + x.numerator, denominator 
 WHEN NOT MATCHED THEN INSERT (period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, numerator, denominator)
     VALUES (x.period, x.ma_don_vi, x.ma_tthc, x.ma_linh_vuc, x.indicator, x.numerator, x.denominator);
 DELETE FROM kpi.counts WHERE numerator = 0 AND denominator = 0;
-INSERT INTO kpi.counts FROM counted('kpi.dossiers', 'kpi.payments', 'fresh_periods') ORDER BY period, ma_don_vi;
+-- The other periods with exports are counted whole; the provisions (below) read these counts too.
+CREATE OR REPLACE TEMP TABLE fresh_counts AS FROM counted('kpi.dossiers', 'kpi.payments', 'fresh_periods');
 
 -- (Reporting unit, procedure it provides) × period: a province-level procedure is provided by its
 -- ma_don_vi_thuc_hien, a district- or commune-level one by every unit of that level valid
--- during the period. Merged units provide what any of them provided.
-CREATE OR REPLACE VIEW kpi.provision_periods AS
+-- during the period. Merged units provide what any of them provided. Online service uptake needs
+-- what `counts` has summed already: the procedures received online in the period.
+CREATE OR REPLACE MACRO provision_periods_of(counts) AS TABLE
 WITH pairs AS (
     SELECT up.period, up.reporting_unit, t.ma_tthc, t.ma_linh_vuc, t.is_online_service, t.co_phi, t.tich_hop_tt_dvcqg,
         up.ma_don_vi
@@ -75,8 +87,8 @@ WITH pairs AS (
         OR (t.cap_thuc_hien IN ('huyen', 'xa') AND t.cap_thuc_hien = u.cap)
     WHERE up.valid_in_period
 ),
-online_used AS (  -- received online in the period: what kpi.counts has summed already
-    SELECT DISTINCT period, ma_don_vi AS reporting_unit, ma_tthc FROM kpi.counts
+online_used AS (
+    SELECT DISTINCT period, ma_don_vi AS reporting_unit, ma_tthc FROM query_table(counts)
     WHERE indicator = 'online_dossier_rate_all' AND numerator > 0
 )
 SELECT period, reporting_unit, ma_tthc, any_value(ma_linh_vuc) AS ma_linh_vuc,
@@ -88,12 +100,21 @@ FROM pairs
 LEFT JOIN online_used o USING (period, reporting_unit, ma_tthc)
 GROUP BY period, reporting_unit, ma_tthc;
 
--- Counted whole every time: units × procedures × periods is a small table.
+CREATE OR REPLACE VIEW kpi.provision_periods AS FROM provision_periods_of('kpi.counts');
+CREATE OR REPLACE TEMP VIEW counts_with_fresh AS FROM kpi.counts UNION ALL FROM fresh_counts;
+
+-- One INSERT into kpi.counts in the transaction: the whole periods, and the provisions, counted
+-- whole every time (units × procedures × periods is a small table). DuckDB 1.5.5 hides an insert
+-- of a row group or more (122,880 rows) from the rest of its transaction when an insert of no
+-- rows into the same table came before it: with the provisions inserted after the new periods'
+-- counts, a re-export (no new period) lost every provision from the roll-ups (tests/test_refresh.py).
 INSERT INTO kpi.counts
 WITH provisions AS (
     SELECT period, reporting_unit AS ma_don_vi, ma_tthc, ma_linh_vuc, coalesce(sum(COLUMNS('_(num|den)$')::BIGINT), 0)
-    FROM kpi.provision_periods GROUP BY ALL
+    FROM provision_periods_of('counts_with_fresh') GROUP BY ALL
 )
+FROM fresh_counts
+UNION ALL
 SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, numerator, denominator
 FROM (UNPIVOT provisions ON
         (online_service_uptake_rate_num, online_service_uptake_rate_den) AS online_service_uptake_rate,

@@ -22,5 +22,7 @@ WHERE d.late_apology_rate_den;
 CREATE TABLE IF NOT EXISTS kpi.late_dossiers AS FROM late_dossiers_of('kpi.dossiers', 'fresh_periods') LIMIT 0;
 DELETE FROM kpi.late_dossiers
 WHERE period NOT IN (SELECT period FROM kept_periods) OR ma_ho_so IN (SELECT ma_ho_so FROM changed_dossiers);
-INSERT INTO kpi.late_dossiers FROM late_dossiers_of('new_dossiers', 'kept_periods');
-INSERT INTO kpi.late_dossiers FROM late_dossiers_of('kpi.dossiers', 'fresh_periods') ORDER BY period, reporting_unit;
+INSERT INTO kpi.late_dossiers  -- one insert into the table in the transaction: see 40_counts.sql
+FROM late_dossiers_of('new_dossiers', 'kept_periods')
+UNION ALL FROM late_dossiers_of('kpi.dossiers', 'fresh_periods')
+ORDER BY period, reporting_unit;
