@@ -226,8 +226,8 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
         con.execute("INSERT INTO meta.files BY NAME SELECT *, now() AS loaded_at FROM files")
         con.execute("INSERT INTO meta.skipped_rows BY NAME SELECT * FROM skipped")
         con.execute("INSERT INTO meta.quarantine BY NAME SELECT *, now() AS found_at FROM found")
-        con.execute("INSERT INTO staging.core_pending SELECT kind, period, NULL FROM files")
-        con.execute("INSERT INTO staging.core_pending SELECT DISTINCT kind, _period, \"key\" FROM staging.fact_keys "
+        con.execute("INSERT INTO staging.core_pending SELECT kind, period, NULL FROM files UNION ALL "  # one insert:
+                    "SELECT DISTINCT kind, _period, \"key\" FROM staging.fact_keys "  # see indicators/40_counts.sql
                     "WHERE kind = $kind AND _period IN (SELECT period FROM files)", {"kind": kind})
         con.execute(f"DELETE FROM staging.{kind} WHERE coalesce(_period, '') IN "
                     "(SELECT coalesce(period, '') FROM files)")
