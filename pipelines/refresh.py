@@ -19,7 +19,7 @@ from pipelines.db import connect, model_version
 from pipelines.errors import InputError
 from pipelines.history import current_failure, record_failure
 from pipelines.ingest.inbox import scan, unmatched
-from pipelines.ingest.read import file_hash
+from pipelines.ingest.read import Fingerprint, fingerprint
 from pipelines.settings import home, prepare_dagster_home
 
 
@@ -49,8 +49,9 @@ def changed_periods(inbox: Path, files: list) -> tuple[list[str], bool]:
             f"Hộp thư {inbox} không có tệp nào đúng tên theo quy ước (ho_so_YYYY-MM.csv, don_vi.csv, …).",
             f"The inbox {inbox} has no file named by the contract (ho_so_YYYY-MM.csv, don_vi.csv, …).",
         )
-    published, version = published_state()
-    stale = [f for f in files if version != model_version() or published.get((f.kind, f.period)) != file_hash(f.path)]
+    published = published_files()
+    stale = [f for f in files if (known := published.get((f.kind, f.period))) is None
+             or fingerprint(f.path, known).sha256 != known.sha256]
     return sorted({f.period for f in stale if f.period}), any(f.period is None for f in stale)
 
 
@@ -67,15 +68,18 @@ def _ensure_not_locked(build: Path) -> None:
         ) from None
 
 
-def published_state() -> tuple[dict[tuple[str, str | None], str], str | None]:
-    """The published files' hashes by (kind, period), and the model version they were built with."""
+def published_files() -> dict[tuple[str, str | None], Fingerprint]:
+    """The published files' fingerprints by (kind, period); none if the copy was built by another
+    model version, whose files are all stale."""
     serving = home().serving_db
     if not serving.exists():
-        return {}, None
+        return {}
     con = connect(serving, read_only=True)
     try:
-        hashes = {(k, p): h for k, p, h in con.execute("SELECT kind, period, file_hash FROM meta.files").fetchall()}
-        return hashes, con.execute("SELECT max(version) FROM meta.model").fetchone()[0]
+        if con.execute("SELECT max(version) FROM meta.model").fetchone()[0] != model_version():
+            return {}
+        return {(k, p): Fingerprint(h, size, mtime) for k, p, h, size, mtime in con.execute(
+            "SELECT kind, period, file_hash, file_size, file_mtime_ns FROM meta.files").fetchall()}
     finally:
         con.close()
 

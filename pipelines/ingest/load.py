@@ -24,7 +24,7 @@ from pipelines.contract import FILES
 from pipelines.db import model_version, run_layer, transaction
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import InboxFile
-from pipelines.ingest.read import ReadFile, file_hash, read_export
+from pipelines.ingest.read import Fingerprint, ReadFile, fingerprint, read_export
 from pipelines.validate.rows import Validation, validate_rows
 
 LINEAGE = {
@@ -74,7 +74,7 @@ class _Landed:
 
     file: InboxFile
     read: ReadFile  # its frame emptied: the rows are in `text`
-    digest: str
+    fingerprint: Fingerprint
     rows: int
     text: pa.Table | None  # the rows with lineage, until the batch is in landing
     seconds: float  # reading it
@@ -123,11 +123,12 @@ def ingest(con: duckdb.DuckDBPyConnection, files: list[InboxFile], mapping: dict
     for kind in FILES:
         batch: list[_Landed] = []
         for f in [f for f in files if f.kind == kind]:
-            digest = file_hash(f.path)
-            if _staged_hash(con, f) == digest:
+            staged = _staged(con, f)
+            found = fingerprint(f.path, staged)
+            if staged and found.sha256 == staged.sha256:
                 results.append(FileResult(f.kind, f.period, f.path.name, "unchanged"))
                 continue
-            batch.append(_land(con, f, mapping.get(kind, {}), digest, batch))
+            batch.append(_land(con, f, mapping.get(kind, {}), found, batch))
             if sum(landed.rows for landed in batch) >= BATCH_ROWS:
                 results += _stage_batch(con, kind, batch, refresh_id)
                 batch = []
@@ -136,18 +137,18 @@ def ingest(con: duckdb.DuckDBPyConnection, files: list[InboxFile], mapping: dict
     return results
 
 
-def _staged_hash(con: duckdb.DuckDBPyConnection, f: InboxFile) -> str | None:
-    found = con.execute("SELECT file_hash FROM meta.files WHERE kind = ? AND period IS NOT DISTINCT FROM ?",
-                        [f.kind, f.period]).fetchone()
-    return found[0] if found else None
+def _staged(con: duckdb.DuckDBPyConnection, f: InboxFile) -> Fingerprint | None:
+    found = con.execute("SELECT file_hash, file_size, file_mtime_ns FROM meta.files WHERE kind = ? "
+                        "AND period IS NOT DISTINCT FROM ?", [f.kind, f.period]).fetchone()
+    return Fingerprint(*found) if found else None
 
 
-def _land(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, str], digest: str,
+def _land(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, str], found: Fingerprint,
           batch: list[_Landed]) -> _Landed:
     started = time.perf_counter()
     rf = read_export(f.path, f.kind, mapping)
     if rf.frame.height:  # header-only files of quiet months are alike, and rightly so
-        _refuse_duplicate(con, f, digest, batch)
+        _refuse_duplicate(con, f, found.sha256, batch)
     text = rf.frame.with_columns(
         pl.lit(f.period, pl.String).alias("_period"),
         pl.lit(f.path.name).alias("_file"),
@@ -155,7 +156,7 @@ def _land(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, str],
         pl.col("_row").cast(pl.Int32),
         pl.lit(rf.file_format).alias("_format"),
     ).to_arrow()
-    return _Landed(f, replace(rf, frame=rf.frame.clear()), digest, rf.frame.height, text,
+    return _Landed(f, replace(rf, frame=rf.frame.clear()), found, rf.frame.height, text,
                    time.perf_counter() - started)
 
 
@@ -206,7 +207,8 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
         return []
     files = pl.DataFrame([{
         "kind": kind, "period": landed.file.period, "file_name": landed.file.path.name, "sheet": landed.read.sheet,
-        "file_hash": landed.digest, "file_format": landed.read.file_format, "profile": landed.read.profile,
+        "file_hash": landed.fingerprint.sha256, "file_size": landed.fingerprint.size,
+        "file_mtime_ns": landed.fingerprint.mtime_ns, "file_format": landed.read.file_format, "profile": landed.read.profile,
         "header_row": landed.read.header_row, "rows_read": landed.rows + len(landed.read.skipped),
         "rows_loaded": landed.rows, "rows_skipped": len(landed.read.skipped),
         "extra_columns": landed.read.extra_columns, "missing_columns": landed.read.missing_columns,
@@ -243,6 +245,7 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
 
 _FILES_SCHEMA = {
     "kind": pl.String, "period": pl.String, "file_name": pl.String, "sheet": pl.String, "file_hash": pl.String,
+    "file_size": pl.Int64, "file_mtime_ns": pl.Int64,
     "file_format": pl.String, "profile": pl.String, "header_row": pl.Int32, "rows_read": pl.Int32,
     "rows_loaded": pl.Int32, "rows_skipped": pl.Int32, "extra_columns": pl.List(pl.String),
     "missing_columns": pl.List(pl.String), "refresh_id": pl.String}
@@ -282,7 +285,7 @@ def _record(con, landed: _Landed, refresh_id: str, v: Validation, accepted: int 
         "? AS file_hash, ? AS rows_validated, ? AS rows_accepted, ? AS rows_quarantined, ? AS rows_with_warnings, "
         "? AS expectations_run, ? AS expectations_failed, ? AS rules, ? AS outcome, ? AS message, "
         "? AS seconds, now() AS validated_at",
-        [refresh_id, landed.file.kind, landed.file.period, landed.file.path.name, landed.digest, v.rows, accepted,
+        [refresh_id, landed.file.kind, landed.file.period, landed.file.path.name, landed.fingerprint.sha256, v.rows, accepted,
          len(v.bad_rows), v.warning_rows, v.expectations, v.failed,
          [{"rule": r, "severity": s, "rows": n} for (r, s), n in rules.most_common()],
          outcome, message, round(time.perf_counter() - started, 3)],
@@ -291,7 +294,7 @@ def _record(con, landed: _Landed, refresh_id: str, v: Validation, accepted: int 
 
 def _refuse_duplicate(con: duckdb.DuckDBPyConnection, f: InboxFile, digest: str, batch: list[_Landed]) -> None:
     """The same bytes under another name are a copy, not another month's export."""
-    twin = next((landed.file.path.name for landed in batch if landed.digest == digest), None)
+    twin = next((landed.file.path.name for landed in batch if landed.fingerprint.sha256 == digest), None)
     if twin is None:
         staged = con.execute("SELECT file_name FROM meta.files WHERE file_hash = ? AND NOT (kind = ? AND period "
                              "IS NOT DISTINCT FROM ?)", [digest, f.kind, f.period]).fetchone()

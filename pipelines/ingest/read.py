@@ -39,12 +39,28 @@ class ReadFile:
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, content)
 
 
-def file_hash(path: Path) -> str:
+@dataclass(frozen=True)
+class Fingerprint:
+    """A file's sha256, with the size and modification time it had when it was hashed."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+def fingerprint(path: Path, known: Fingerprint | None = None) -> Fingerprint:
+    """The file's fingerprint; `known` itself, without reading the file, when the file still has
+    the size and modification time `known` was taken with (hashing the 5.6 GB of exports of 10
+    million dossiers took 6 s of every refresh). A new or copied export gets a new modification
+    time, as make and rsync rely on."""
+    stat = path.stat()
+    if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        return known
     h = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+    return Fingerprint(h.hexdigest(), stat.st_size, stat.st_mtime_ns)
 
 
 def read_export(path: Path, kind: str, mapping: dict[str, str] | None = None) -> ReadFile:

@@ -18,7 +18,9 @@ CREATE TABLE IF NOT EXISTS meta.files (
     period VARCHAR,               -- YYYY-MM; NULL for reference files
     file_name VARCHAR NOT NULL,
     sheet VARCHAR,
-    file_hash VARCHAR NOT NULL,
+    file_hash VARCHAR NOT NULL,   -- sha256
+    file_size BIGINT,             -- bytes, and the modification time, when hashed: a file that still
+    file_mtime_ns BIGINT,         -- has both is not read again (pipelines/ingest/read.py, fingerprint)
     file_format VARCHAR,
     profile VARCHAR,              -- vi | dvcqg | mapped
     header_row INTEGER,
