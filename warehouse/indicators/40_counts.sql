@@ -53,8 +53,6 @@ WHERE coalesce(numerator, 0) + coalesce(denominator, 0) > 0;
 -- a page reads one period, often one unit, and skips the rest.
 CREATE TABLE IF NOT EXISTS kpi.counts (period VARCHAR, ma_don_vi VARCHAR, ma_tthc VARCHAR, ma_linh_vuc VARCHAR,
     indicator VARCHAR, numerator BIGINT, denominator BIGINT);
-DELETE FROM kpi.counts WHERE period NOT IN (SELECT period FROM kept_periods)
-    OR indicator IN ('online_service_uptake_rate', 'payment_integration_rate');  -- provisions: counted below
 CREATE OR REPLACE TEMP TABLE count_changes AS
 SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, sum(numerator) AS numerator, sum(denominator) AS denominator
 FROM (SELECT * REPLACE (-numerator AS numerator, -denominator AS denominator)
@@ -62,6 +60,13 @@ FROM (SELECT * REPLACE (-numerator AS numerator, -denominator AS denominator)
       UNION ALL
       FROM counted('new_dossiers', 'new_payments', 'kept_periods'))
 GROUP BY ALL;
+-- The provisions (below) are counted again in the periods counted whole and in those whose counts
+-- change (online service uptake follows them); the units and procedures they rest on change only
+-- with the basis (05_basis.sql), and then every period is counted whole.
+CREATE OR REPLACE TEMP TABLE recounted_periods AS SELECT period FROM fresh_periods UNION SELECT period FROM count_changes;
+DELETE FROM kpi.counts WHERE period NOT IN (SELECT period FROM kept_periods)
+    OR (indicator IN ('online_service_uptake_rate', 'payment_integration_rate')
+        AND period IN (SELECT period FROM recounted_periods));
 MERGE INTO kpi.counts c
 USING count_changes x
 ON c.period = x.period AND c.ma_don_vi IS NOT DISTINCT FROM x.ma_don_vi AND c.ma_tthc IS NOT DISTINCT FROM x.ma_tthc
@@ -77,7 +82,7 @@ CREATE OR REPLACE TEMP TABLE fresh_counts AS FROM counted('kpi.dossiers', 'kpi.p
 -- ma_don_vi_thuc_hien, a district- or commune-level one by every unit of that level valid
 -- during the period. Merged units provide what any of them provided. Online service uptake needs
 -- what `counts` has summed already: the procedures received online in the period.
-CREATE OR REPLACE MACRO provision_periods_of(counts) AS TABLE
+CREATE OR REPLACE MACRO provision_periods_of(counts, periods) AS TABLE
 WITH pairs AS (
     SELECT up.period, up.reporting_unit, t.ma_tthc, t.ma_linh_vuc, t.is_online_service, t.co_phi, t.tich_hop_tt_dvcqg,
         up.ma_don_vi
@@ -85,7 +90,7 @@ WITH pairs AS (
     JOIN core.dim_don_vi u USING (ma_don_vi)
     JOIN core.dim_tthc t ON (t.cap_thuc_hien = 'tinh' AND t.ma_don_vi_thuc_hien = u.ma_don_vi)
         OR (t.cap_thuc_hien IN ('huyen', 'xa') AND t.cap_thuc_hien = u.cap)
-    WHERE up.valid_in_period
+    WHERE up.valid_in_period AND up.period IN (SELECT period FROM query_table(periods))
 ),
 online_used AS (
     SELECT DISTINCT period, ma_don_vi AS reporting_unit, ma_tthc FROM query_table(counts)
@@ -100,18 +105,18 @@ FROM pairs
 LEFT JOIN online_used o USING (period, reporting_unit, ma_tthc)
 GROUP BY period, reporting_unit, ma_tthc;
 
-CREATE OR REPLACE VIEW kpi.provision_periods AS FROM provision_periods_of('kpi.counts');
+CREATE OR REPLACE VIEW kpi.provision_periods AS FROM provision_periods_of('kpi.counts', 'kpi.periods');
 CREATE OR REPLACE TEMP VIEW counts_with_fresh AS FROM kpi.counts UNION ALL FROM fresh_counts;
 
--- One INSERT into kpi.counts in the transaction: the whole periods, and the provisions, counted
--- whole every time (units × procedures × periods is a small table). DuckDB 1.5.5 hides an insert
--- of a row group or more (122,880 rows) from the rest of its transaction when an insert of no
--- rows into the same table came before it: with the provisions inserted after the new periods'
--- counts, a re-export (no new period) lost every provision from the roll-ups (tests/test_refresh.py).
+-- One INSERT into kpi.counts in the transaction: the whole periods, and the provisions of the
+-- periods counted again. DuckDB 1.5.5 hides an insert of a row group or more (122,880 rows) from
+-- the rest of its transaction when an insert of no rows into the same table came before it: with
+-- the provisions inserted after the new periods' counts, a re-export (no new period) lost every
+-- provision from the roll-ups (tests/test_refresh.py).
 INSERT INTO kpi.counts
 WITH provisions AS (
     SELECT period, reporting_unit AS ma_don_vi, ma_tthc, ma_linh_vuc, coalesce(sum(COLUMNS('_(num|den)$')::BIGINT), 0)
-    FROM provision_periods_of('counts_with_fresh') GROUP BY ALL
+    FROM provision_periods_of('counts_with_fresh', 'recounted_periods') GROUP BY ALL
 )
 FROM fresh_counts
 UNION ALL
