@@ -104,8 +104,8 @@ def _patch(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def _copy_definitions(con: duckdb.DuckDBPyConnection) -> None:
     """The views over published tables (kpi.breakdown, kpi.dossier_periods, …) and the macros they
-    call, directly or through other macros (rate, dossier_periods_of, dossier_classes_of), recreated in the copy in creation order, so they read the
-    copy's own tables."""
+    call, directly or through other macros (rate, dossier_periods_of, dossier_classes_of),
+    recreated in the copy in creation order, so they read the copy's own tables."""
     build = con.execute("SELECT current_database()").fetchone()[0]
     macros = con.execute(
         "SELECT function_name, parameters, macro_definition, function_type FROM duckdb_functions() "

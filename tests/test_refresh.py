@@ -204,8 +204,8 @@ def test_a_refresh_with_no_new_period_rolls_up_a_large_count_it_adds(inbox):
     service uptake and payment integration read 0 of 0 after every re-export."""
     from inbox_builder import CATALOG, UNITS
 
-    many = [(f"9.{n:05d}", f"Thủ tục {n}", "HT", "Hộ tịch", "xa", None, "toan_trinh", "1", "1", "1", "ngay_lam_viec")
-            for n in range(15_000)]
+    many = [(f"9.{n:05d}", f"Thủ tục {n}", "HT", "Hộ tịch", "xa", None, "toan_trinh", "1", "1", "1",
+             "ngay_lam_viec") for n in range(15_000)]
     write_csv(inbox / "don_vi.csv", "don_vi", UNITS)
     write_csv(inbox / "danh_muc_tthc.csv", "danh_muc_tthc", CATALOG + many)
     write_month(inbox, "2025-10", [dossier("HS-1", ma_don_vi="05977", ma_tthc="9.00001", kenh="2"), dossier("HS-2")])

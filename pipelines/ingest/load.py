@@ -208,7 +208,8 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
     files = pl.DataFrame([{
         "kind": kind, "period": landed.file.period, "file_name": landed.file.path.name, "sheet": landed.read.sheet,
         "file_hash": landed.fingerprint.sha256, "file_size": landed.fingerprint.size,
-        "file_mtime_ns": landed.fingerprint.mtime_ns, "file_format": landed.read.file_format, "profile": landed.read.profile,
+        "file_mtime_ns": landed.fingerprint.mtime_ns, "file_format": landed.read.file_format,
+        "profile": landed.read.profile,
         "header_row": landed.read.header_row, "rows_read": landed.rows + len(landed.read.skipped),
         "rows_loaded": landed.rows, "rows_skipped": len(landed.read.skipped),
         "extra_columns": landed.read.extra_columns, "missing_columns": landed.read.missing_columns,
@@ -285,8 +286,8 @@ def _record(con, landed: _Landed, refresh_id: str, v: Validation, accepted: int 
         "? AS file_hash, ? AS rows_validated, ? AS rows_accepted, ? AS rows_quarantined, ? AS rows_with_warnings, "
         "? AS expectations_run, ? AS expectations_failed, ? AS rules, ? AS outcome, ? AS message, "
         "? AS seconds, now() AS validated_at",
-        [refresh_id, landed.file.kind, landed.file.period, landed.file.path.name, landed.fingerprint.sha256, v.rows, accepted,
-         len(v.bad_rows), v.warning_rows, v.expectations, v.failed,
+        [refresh_id, landed.file.kind, landed.file.period, landed.file.path.name, landed.fingerprint.sha256, v.rows,
+         accepted, len(v.bad_rows), v.warning_rows, v.expectations, v.failed,
          [{"rule": r, "severity": s, "rows": n} for (r, s), n in rules.most_common()],
          outcome, message, round(time.perf_counter() - started, 3)],
     )

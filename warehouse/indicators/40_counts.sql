@@ -63,7 +63,8 @@ GROUP BY ALL;
 -- The provisions (below) are counted again in the periods counted whole and in those whose counts
 -- change (online service uptake follows them); the units and procedures they rest on change only
 -- with the basis (05_basis.sql), and then every period is counted whole.
-CREATE OR REPLACE TEMP TABLE recounted_periods AS SELECT period FROM fresh_periods UNION SELECT period FROM count_changes;
+CREATE OR REPLACE TEMP TABLE recounted_periods AS
+SELECT period FROM fresh_periods UNION SELECT period FROM count_changes;
 DELETE FROM kpi.counts WHERE period NOT IN (SELECT period FROM kept_periods)
     OR (indicator IN ('online_service_uptake_rate', 'payment_integration_rate')
         AND period IN (SELECT period FROM recounted_periods));
