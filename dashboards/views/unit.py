@@ -46,9 +46,15 @@ st.caption(t("marks_note"))
 indicators = history.drop_duplicates("indicator")
 labels = dict(zip(indicators["indicator"], indicators[name]))
 indicator = choose(st, t("indicator"), list(labels), "on_time_rate", "unit_indicator", labels.get)
-line = history[history["indicator"] == indicator].set_index("period")
-st.line_chart(line[["value", "target"]].rename(columns={"value": t("value"), "target": t("target")}),
-              y_label="%", height=220)
+line = history.loc[history["indicator"] == indicator, ["period", "value", "target"]].melt(
+    id_vars="period", var_name="series", value_name="pct")
+line["series"] = line["series"].map({"value": t("value"), "target": t("target")})
+# A Vega-Lite spec as it is: st.line_chart builds it through Altair, a fifth of the page's time.
+st.vega_lite_chart(line, {
+    "mark": {"type": "line", "point": True}, "height": 220,
+    "encoding": {"x": {"field": "period", "type": "ordinal", "sort": None, "title": None},
+                 "y": {"field": "pct", "type": "quantitative", "title": "%", "scale": {"zero": False}},
+                 "color": {"field": "series", "type": "nominal", "title": None}}}, width="stretch")
 
 # 2. What drags the chosen indicator down: procedures and fields with the most shortfalls.
 st.subheader(t("drags").format(indicator=labels[indicator]))
