@@ -35,8 +35,25 @@ def record_refresh(con: duckdb.DuckDBPyConnection, refresh_id: str, inbox: str, 
     )
 
 
+# Blocking checks that fail on the software's fault, not the inbox's: said so, in both languages.
+FAILED_CHECKS = {
+    "core_model_rows_reconcile": InputError(
+        "Số dòng của một tệp không khớp (đọc ≠ nhận + cách ly + bỏ qua). Đây là lỗi phần mềm, không phải của tệp: "
+        "số liệu đã xuất bản được giữ nguyên; hãy báo cho nhóm phát triển (chi tiết trong `cchc dagster`).",
+        "A file's rows do not reconcile (read ≠ accepted + quarantined + skipped). This is a software fault, not "
+        "the file's: the published numbers stay; tell the developers (details in `cchc dagster`)."),
+    "indicators_rollups_reconcile": InputError(
+        "Chỉ số toàn tỉnh không bằng tổng các số đếm của nó. Đây là lỗi phần mềm, không phải của tệp: số liệu đã "
+        "xuất bản được giữ nguyên; hãy báo cho nhóm phát triển (chi tiết trong `cchc dagster`).",
+        "A province value is not the sum of its counts. This is a software fault, not the files': the published "
+        "numbers stay; tell the developers (details in `cchc dagster`)."),
+}
+
+
 def failure_message(step_key: str, error: BaseException) -> str:
     """The steward's message for a failed step: the InputError's own words if there is one."""
+    if step_key in FAILED_CHECKS:
+        return str(FAILED_CHECKS[step_key])
     cause: BaseException | None = error
     while cause is not None and not isinstance(cause, InputError):
         cause = cause.__cause__ or cause.__context__

@@ -162,6 +162,27 @@ def test_reconciliation_check_fails_when_a_row_is_dropped(inbox, cchc_home):
     assert "ho_so_2025-10.csv: 1 ≠ 0 + 0 + 0" in evaluation.metadata["unbalanced"].value
 
 
+def test_rollups_check_fails_when_a_value_misses_a_count(inbox, cchc_home):
+    """Each province value must be the sum of its counts, read in a connection of its own: a count
+    the indicators' transaction did not see (as DuckDB 1.5.5 once hid one) stops the publish."""
+    run(inbox)
+    con = connect(home().build_db)
+    con.execute("UPDATE kpi.values SET denominator = denominator - 1 WHERE scope = 'province' "
+                "AND indicator = 'on_time_rate' AND period = '2025-10'")
+    con.close()
+    result = dg.materialize([asset_defs.indicators, asset_defs.rollups_reconcile],
+                            selection=dg.AssetSelection.checks(asset_defs.rollups_reconcile),
+                            resources=resources_for(cchc_home, inbox), instance=dg.DagsterInstance.ephemeral(),
+                            raise_on_error=False)
+    evaluation = result.get_asset_check_evaluations()[0]
+    assert not evaluation.passed
+    assert evaluation.metadata["unbalanced"].value == 1
+    assert evaluation.metadata["first"].value.startswith("2025-10 on_time_rate: ")
+    from pipelines.history import failure_message  # what the steward reads: not the file's fault
+
+    assert "lỗi phần mềm" in failure_message("indicators_rollups_reconcile", RuntimeError("check failed"))
+
+
 def test_a_file_whose_contents_contradict_its_name_is_rejected(inbox):
     import hashlib
 

@@ -102,6 +102,18 @@ def indicators(duckdb: DuckDBResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"periods": stats[0], "values": stats[1], "targets_not_met": stats[2]})
 
 
+@dg.asset_check(asset=indicators, blocking=True, description=(
+    "Mỗi chỉ số toàn tỉnh = tổng các số đếm của nó / every province value is the sum of its counts"))
+def rollups_reconcile(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with build_connection(duckdb) as con:
+        off = con.execute("SELECT period, indicator, counted_numerator, counted_denominator, numerator, denominator "
+                          "FROM staging.rollup_reconciliation WHERE NOT balanced ORDER BY ALL").fetchall()
+        values = con.execute("SELECT count(*) FROM staging.rollup_reconciliation").fetchone()[0]
+    return dg.AssetCheckResult(passed=not off, metadata={
+        "values": values, "unbalanced": len(off),
+        "first": "; ".join(f"{p} {i}: {cn}/{cd} ≠ {n}/{d}" for p, i, cn, cd, n, d in off[:10]) or "—"})
+
+
 @dg.asset(group_name="marts", kinds={"duckdb"}, deps=[indicators])
 def marts(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Tables shaped for the dashboards (warehouse/marts)."""
