@@ -79,14 +79,20 @@ def core_model(duckdb: DuckDBResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=counts)
 
 
+def _unbalanced(duckdb: DuckDBResource, view: str, columns: str) -> tuple[int, list[tuple]]:
+    """A reconciliation view (staging.reconciliation, staging.rollup_reconciliation) read once: its
+    number of rows, and the `columns` of those that do not balance, in order."""
+    with build_connection(duckdb) as con:
+        rows = con.execute(f"SELECT balanced, {columns} FROM staging.{view} ORDER BY {columns}").fetchall()
+    return len(rows), [row[1:] for row in rows if not row[0]]
+
+
 @dg.asset_check(asset=core_model, blocking=True, description=(
     "Mỗi tệp: số dòng đọc = dòng nhận + dòng cách ly + dòng tổng bỏ qua / "
     "every file: rows read = accepted + quarantined + skipped totals rows"))
 def rows_reconcile(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-    with build_connection(duckdb) as con:
-        off = con.execute("SELECT file_name, rows_read, rows_accepted, rows_quarantined, rows_skipped "
-                          "FROM staging.reconciliation WHERE NOT balanced ORDER BY file_name").fetchall()
-        files = con.execute("SELECT count(*) FROM staging.reconciliation").fetchone()[0]
+    files, off = _unbalanced(duckdb, "reconciliation",
+                             "file_name, rows_read, rows_accepted, rows_quarantined, rows_skipped")
     return dg.AssetCheckResult(passed=not off, metadata={
         "files": files, "unbalanced": "; ".join(f"{f}: {r} ≠ {a} + {q} + {s}" for f, r, a, q, s in off) or "—"})
 
@@ -105,10 +111,8 @@ def indicators(duckdb: DuckDBResource) -> dg.MaterializeResult:
 @dg.asset_check(asset=indicators, blocking=True, description=(
     "Mỗi chỉ số toàn tỉnh = tổng các số đếm của nó / every province value is the sum of its counts"))
 def rollups_reconcile(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-    with build_connection(duckdb) as con:
-        off = con.execute("SELECT period, indicator, counted_numerator, counted_denominator, numerator, denominator "
-                          "FROM staging.rollup_reconciliation WHERE NOT balanced ORDER BY ALL").fetchall()
-        values = con.execute("SELECT count(*) FROM staging.rollup_reconciliation").fetchone()[0]
+    values, off = _unbalanced(duckdb, "rollup_reconciliation",
+                              "period, indicator, counted_numerator, counted_denominator, numerator, denominator")
     return dg.AssetCheckResult(passed=not off, metadata={
         "values": values, "unbalanced": len(off),
         "first": "; ".join(f"{p} {i}: {cn}/{cd} ≠ {n}/{d}" for p, i, cn, cd, n, d in off[:10]) or "—"})
