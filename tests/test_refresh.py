@@ -11,6 +11,8 @@ import pytest
 
 from inbox_builder import dossier, query, set_max_quarantine_share, write_csv, write_month, write_reference
 from pipelines.db import PATCHED, connect
+from pipelines.ingest.inbox import scan
+from pipelines.ingest.load import ingest, prepare
 from pipelines.refresh import RefreshFailed, refresh
 from pipelines.settings import home
 from sample_data.generator import generate
@@ -127,6 +129,27 @@ def test_a_reexport_rebuilds_the_facts_it_touches_as_a_whole_build_would(inbox):
     assert query(home().build_db, "SELECT count(*) FROM staging.core_pending") == [(0,)]
 
 
+def test_a_reexport_tells_core_to_rebuild_only_the_dossiers_whose_rows_changed(inbox, tmp_path):
+    """The loader compares a month exported again with the rows it staged: core is told to rebuild
+    the dossiers whose rows changed a value, left, or moved to another row, not the whole month
+    (the test above checks that what core then builds is what a whole build would)."""
+    write_reference(inbox)
+    october = [dossier(f"HS-{i}") for i in range(1, 6)]
+    write_month(inbox, "2025-10", october)
+    con = connect(tmp_path / "build.duckdb")
+    prepare(con)
+    ingest(con, scan(inbox), {}, "first")
+    pending = "SELECT kind, period, \"key\" FROM staging.core_pending ORDER BY ALL"
+    assert con.execute(pending).fetchall() == [  # a period staged for the first time: all of it
+        ("ho_so", "2025-10", None), ("so_hoa", "2025-10", None), ("thanh_toan", "2025-10", None)]
+    con.execute("DELETE FROM staging.core_pending")  # as core does once it has rebuilt them
+    october[1]["kenh"] = "1"  # HS-2 changes; HS-4 leaves, so HS-5 moves up a row
+    write_month(inbox, "2025-10", october[:3] + october[4:])
+    ingest(con, scan(inbox), {}, "again")
+    assert con.execute(pending).fetchall() == [
+        ("ho_so", "2025-10", "HS-2"), ("ho_so", "2025-10", "HS-4"), ("ho_so", "2025-10", "HS-5")]
+
+
 def _reexport(path, edits) -> None:
     """The file exported again with `edits` (polars expressions by column) on some rows and
     every 7th row gone."""
@@ -192,7 +215,8 @@ def test_refreshes_that_count_only_what_changed_agree_with_a_count_from_scratch(
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "scratch" / "dagster"))
     refresh(inbox)
     assert query(home().build_db, "SELECT whole FROM kpi.counting") == [(True,)]
-    kept = ["kpi.dossiers", "kpi.payments", "kpi.counts", "kpi.late_dossiers", "kpi.values", "kpi.periods"]
+    kept = ["core.fct_ho_so", "core.fct_thanh_toan", "core.fct_so_hoa", "kpi.dossiers", "kpi.payments", "kpi.counts",
+            "kpi.late_dossiers", "kpi.values", "kpi.periods"]
     assert _differences(first, home().build_db, kept) == dict.fromkeys(kept, 0)
 
 

@@ -78,6 +78,7 @@ class _Landed:
     rows: int
     text: pa.Table | None  # the rows with lineage, until the batch is in landing
     seconds: float  # reading it
+    replaces: bool  # its period was staged before
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
@@ -128,7 +129,7 @@ def ingest(con: duckdb.DuckDBPyConnection, files: list[InboxFile], mapping: dict
             if staged and found.sha256 == staged.sha256:
                 results.append(FileResult(f.kind, f.period, f.path.name, "unchanged"))
                 continue
-            batch.append(_land(con, f, mapping.get(kind, {}), found, batch))
+            batch.append(_land(con, f, mapping.get(kind, {}), found, batch, staged is not None))
             if sum(landed.rows for landed in batch) >= BATCH_ROWS:
                 results += _stage_batch(con, kind, batch, refresh_id)
                 batch = []
@@ -144,7 +145,7 @@ def _staged(con: duckdb.DuckDBPyConnection, f: InboxFile) -> Fingerprint | None:
 
 
 def _land(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, str], found: Fingerprint,
-          batch: list[_Landed]) -> _Landed:
+          batch: list[_Landed], replaces: bool) -> _Landed:
     started = time.perf_counter()
     rf = read_export(f.path, f.kind, mapping)
     if rf.frame.height:  # header-only files of quiet months are alike, and rightly so
@@ -157,7 +158,7 @@ def _land(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, str],
         pl.lit(rf.file_format).alias("_format"),
     ).to_arrow()
     return _Landed(f, replace(rf, frame=rf.frame.clear()), found, rf.frame.height, text,
-                   time.perf_counter() - started)
+                   time.perf_counter() - started, replaces)
 
 
 def _stage_batch(con: duckdb.DuckDBPyConnection, kind: str, batch: list[_Landed], refresh_id: str) -> list[FileResult]:
@@ -201,8 +202,9 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
            refresh_id: str) -> list[FileResult]:
     """Replace the periods of the files that passed: their bookkeeping (meta.files, totals rows
     skipped), the rows that break no critical rule in staging, and every broken rule in
-    meta.quarantine; and note for core what it must rebuild (staging.core_pending). One
-    transaction for the batch: a commit per file was a sixth of ingesting."""
+    meta.quarantine; and note for core what it must rebuild (staging.core_pending: what the new rows
+    change, staging.changed_keys). One transaction for the batch: a commit per file was a sixth of
+    ingesting."""
     if not passed:
         return []
     files = pl.DataFrame([{
@@ -223,19 +225,27 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
                             for landed, _, _ in passed for s in landed.read.skipped],
                            schema=_SKIPPED_SCHEMA, orient="row").to_arrow()
     same = "kind = $kind AND coalesce(period, '') IN (SELECT coalesce(period, '') FROM files)"
+    new_rows = (f"SELECT t.* FROM landing.{kind}_typed t SEMI JOIN files f ON f.file_name = t._file "
+                "ANTI JOIN quarantined q USING (_file, _row)")
     with transaction(con):
+        if FILES[kind].monthly and any(landed.replaces for landed, _, _ in passed):
+            # compared with the rows and warnings they replace, before those are gone
+            con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT a.*, w.warnings FROM ({new_rows}) a "
+                        "LEFT JOIN (SELECT file_name AS _file, \"row\" AS _row, list(rule ORDER BY rule) AS warnings "
+                        "FROM found WHERE severity = 'warning' GROUP BY ALL) w USING (_file, _row)")
+            con.execute(f"INSERT INTO staging.core_pending FROM staging.changed_keys('{kind}', 'incoming', 'files')")
+            new_rows = "SELECT * EXCLUDE (warnings) FROM incoming"
+        elif FILES[kind].monthly:  # periods staged for the first time: all their rows
+            con.execute("INSERT INTO staging.core_pending SELECT kind, period, NULL FROM files")
         for table in ("meta.files", "meta.skipped_rows", "meta.quarantine"):
             con.execute(f"DELETE FROM {table} WHERE {same}", {"kind": kind})
         con.execute("INSERT INTO meta.files BY NAME SELECT *, now() AS loaded_at FROM files")
         con.execute("INSERT INTO meta.skipped_rows BY NAME SELECT * FROM skipped")
         con.execute("INSERT INTO meta.quarantine BY NAME SELECT *, now() AS found_at FROM found")
-        con.execute("INSERT INTO staging.core_pending SELECT kind, period, NULL FROM files UNION ALL "  # one insert:
-                    "SELECT DISTINCT kind, _period, \"key\" FROM staging.fact_keys "  # see indicators/40_counts.sql
-                    "WHERE kind = $kind AND _period IN (SELECT period FROM files)", {"kind": kind})
         con.execute(f"DELETE FROM staging.{kind} WHERE coalesce(_period, '') IN "
                     "(SELECT coalesce(period, '') FROM files)")
-        con.execute(f"INSERT INTO staging.{kind} SELECT t.* FROM landing.{kind}_typed t "
-                    "SEMI JOIN files f ON f.file_name = t._file ANTI JOIN quarantined q USING (_file, _row)")
+        con.execute(f"INSERT INTO staging.{kind} {new_rows}")  # one insert per table and transaction (each
+        con.execute("DROP TABLE IF EXISTS incoming")  # above too): see indicators/40_counts.sql
         results = []
         for landed, validation, began in passed:
             accepted = landed.rows - len(validation.bad_rows)

@@ -1,10 +1,9 @@
--- What core and the indicators must rebuild. The loader notes in staging.core_pending each period
--- a file replaced, and the keys of the rows the new file replaced (a dossier may be gone from the
--- re-export); core rebuilds the dossiers, payments and documents of those keys and of every row
--- of those periods, then hands the list on to staging.kpi_pending, which the indicators empty
--- when they have counted the changes (warehouse/indicators). A new build notes every period and
--- no key, so it rebuilds everything. Facts are keyed as core deduplicates them (a document by its
--- dossier).
+-- What core and the indicators must rebuild. The loader notes in staging.core_pending what each
+-- file it stages changes (staging.changed_keys); core rebuilds the dossiers, payments and
+-- documents of those keys, then hands the list on to staging.kpi_pending, which the indicators
+-- empty when they have counted the changes (warehouse/indicators). A new build notes every period
+-- and no key, so it rebuilds everything. Facts are keyed as core deduplicates them (a document by
+-- its dossier).
 CREATE TABLE IF NOT EXISTS staging.core_pending (kind VARCHAR, period VARCHAR, "key" VARCHAR);
 CREATE TABLE IF NOT EXISTS staging.kpi_pending (kind VARCHAR, period VARCHAR, "key" VARCHAR);
 -- The rows of the large published tables that changed since the last publish: those of `tbl`
@@ -12,14 +11,37 @@ CREATE TABLE IF NOT EXISTS staging.kpi_pending (kind VARCHAR, period VARCHAR, "k
 -- `col` NULL: the whole table. Core and the indicators add to it; a publish empties it.
 CREATE TABLE IF NOT EXISTS staging.unpublished (tbl VARCHAR, col VARCHAR, val VARCHAR);
 
+CREATE OR REPLACE MACRO staging.fact_key(kind) AS CASE kind WHEN 'thanh_toan' THEN 'ma_giao_dich' ELSE 'ma_ho_so' END;
 CREATE OR REPLACE VIEW staging.fact_keys AS
-SELECT 'ho_so' AS kind, _period, ma_ho_so AS "key" FROM staging.ho_so
-UNION ALL SELECT 'thanh_toan', _period, ma_giao_dich FROM staging.thanh_toan
-UNION ALL SELECT 'so_hoa', _period, ma_ho_so FROM staging.so_hoa;
+SELECT 'ho_so' AS kind, _period, COLUMNS(c -> c = staging.fact_key('ho_so')) AS "key" FROM staging.ho_so
+UNION ALL SELECT 'thanh_toan', _period, COLUMNS(c -> c = staging.fact_key('thanh_toan')) FROM staging.thanh_toan
+UNION ALL SELECT 'so_hoa', _period, COLUMNS(c -> c = staging.fact_key('so_hoa')) FROM staging.so_hoa;
 
--- The keys a pending list names, by kind.
+-- The keys a pending list names, by kind: a period mark (no key) names every row of the period.
 CREATE OR REPLACE MACRO staging.pending_keys(pending) AS TABLE
 SELECT kind, "key" FROM query_table(pending) WHERE "key" IS NOT NULL
 UNION
 SELECT k.kind, k."key" FROM staging.fact_keys k
 SEMI JOIN query_table(pending) p ON p.kind = k.kind AND p.period = k._period AND p."key" IS NULL;
+
+-- What the new rows of a monthly kind (`incoming`: with the warnings they broke) change in the
+-- `periods` they replace. A period staged for the
+-- first time: a period mark. A period staged before: the keys of the rows that differ, in file,
+-- row, values or warnings, between the staged and the new (a row the re-export dropped or moved
+-- included), so that a re-export correcting a hundredth of a month rebuilds a hundredth of it.
+CREATE OR REPLACE MACRO staging.changed_keys(fact_kind, incoming, periods) AS TABLE
+WITH staged AS (
+    SELECT s.*, w.warnings FROM query_table('staging.' || fact_kind) s
+    LEFT JOIN staging.row_warnings w ON w.kind = fact_kind AND w._file = s._file AND w._row = s._row
+    WHERE s._period IN (SELECT period FROM query_table(periods))
+),
+new AS (FROM query_table(incoming) WHERE _period IN (SELECT _period FROM staged)),
+changed AS (
+    SELECT coalesce(o._period, n._period) AS period,
+        unnest([struct_extract(o, staging.fact_key(fact_kind)), struct_extract(n, staging.fact_key(fact_kind))]) AS "key"
+    FROM staged o FULL JOIN new n ON o._file = n._file AND o._row = n._row
+    WHERE o IS DISTINCT FROM n
+)
+SELECT fact_kind AS kind, period, NULL AS "key" FROM query_table(periods) WHERE period NOT IN (SELECT _period FROM staged)
+UNION
+SELECT fact_kind, period, "key" FROM changed WHERE "key" IS NOT NULL;
