@@ -25,7 +25,7 @@ from pipelines.db import model_version, run_layer, transaction
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import InboxFile
 from pipelines.ingest.read import Fingerprint, ReadFile, fingerprint, read_export
-from pipelines.validate.rows import Validation, validate_rows
+from pipelines.validate.rows import Validation, import_gx_meanwhile, validate_rows
 
 LINEAGE = {
     "_period": "VARCHAR",
@@ -147,6 +147,7 @@ def _staged(con: duckdb.DuckDBPyConnection, f: InboxFile) -> Fingerprint | None:
 def _land(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, str], found: Fingerprint,
           batch: list[_Landed], replaces: bool) -> _Landed:
     started = time.perf_counter()
+    import_gx_meanwhile()
     rf = read_export(f.path, f.kind, mapping)
     if rf.frame.height:  # header-only files of quiet months are alike, and rightly so
         _refuse_duplicate(con, f, found.sha256, batch)

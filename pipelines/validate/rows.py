@@ -13,12 +13,15 @@ for the rows that broke a rule.
 from __future__ import annotations
 
 import functools
+import importlib
 import json
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from pipelines.contract import FILES
 from pipelines.settings import PROJECT_ROOT
@@ -67,7 +70,7 @@ def validate_rows(con: duckdb.DuckDBPyConnection, kind: str, periods: list[str |
     spec, parameters = suite_spec(kind), code_lists(con)
     runnable = [e for e in spec["expectations"] if all(
         parameters.get(v["$PARAMETER"]) for v in e["kwargs"].values() if isinstance(v, dict) and "$PARAMETER" in v)]
-    frame = con.execute(frame_query(kind, suite_columns(runnable))).to_arrow_table()
+    frame = _text_as_ids(con.execute(frame_query(kind, suite_columns(runnable))).to_arrow_table())
     frame = frame.to_pandas(strings_to_categorical=True)  # GX copies the frame per expectation: codes copy fast
     small_ints = frame.select_dtypes(["int8", "int16", "int32"]).columns.drop("_row", errors="ignore")
     frame[small_ints] = frame[small_ints].astype("int64")  # GX compares int64 vectorized, int32 row by row
@@ -125,6 +128,8 @@ def frame_query(kind: str, columns: set[str]) -> str:
             return f"(r.{base} IS NOT NULL OR NULL)"
         if suffix == "unparsed":
             return f"CASE WHEN p.{base} IS NULL THEN r.{base} END"
+        if suffix == "id":  # numbered in _text_as_ids
+            return f"p.{base}"
         return f"d.{name}" if name.startswith("_") else f"p.{name}"
 
     named = sorted(columns - {"_period"})
@@ -133,6 +138,16 @@ def frame_query(kind: str, columns: set[str]) -> str:
     return (f"SELECT p._row, coalesce(p._period, '') AS _period{select} FROM landing.{kind}_typed p "
             f"JOIN landing.{kind} r USING (_file, _row)"
             + (f" JOIN staging.{kind}_derived d USING (_file, _row)" if derived else ""))
+
+
+def _text_as_ids(frame: pa.Table) -> pa.Table:
+    """`<column>__id` columns as numbers, one per distinct text (its dense rank): the uniqueness
+    rules compare codes that are nearly all distinct (ma_giao_dich, ma_giay_to), which pandas makes
+    categorical and GX hashes ten times faster as numbers than as text."""
+    for i, name in enumerate(frame.column_names):
+        if name.endswith("__id"):
+            frame = frame.set_column(i, name, pl.from_arrow(frame[name]).rank("dense").to_arrow())
+    return frame
 
 
 def code_lists(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
@@ -166,10 +181,24 @@ def _as_written(con: duckdb.DuckDBPyConnection, kind: str, cells: list[tuple[str
 
 
 @functools.cache
+def import_gx_meanwhile() -> threading.Thread:
+    """Import GX (two seconds) in a thread of its own, while the files are read: reading them
+    (polars, hashing) leaves the interpreter free most of the time."""
+    thread = threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True)
+    thread.start()
+    return thread
+
+
+def _gx(module: str = "great_expectations"):
+    """A module of GX, once GX is imported: importing one while the thread still imports GX deadlocks."""
+    import_gx_meanwhile().join()
+    return importlib.import_module(module)
+
+
+@functools.cache
 def _batch_definition():
     """The pandas batch definition of GX's ephemeral context that every batch goes through."""
-    import great_expectations as gx  # ~2 s to import: only when validating
-
+    gx = _gx()
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
     return ctx.data_sources.add_pandas("exports").add_dataframe_asset("rows").add_batch_definition_whole_dataframe("file")
@@ -179,15 +208,12 @@ def _batch_definition():
 def _suite(kind: str, expectations: str):
     """The suite of the expectations that can run, built once: building it (GX's checks and
     copies of each expectation) was an eighth of validating half a million dossiers."""
-    import great_expectations as gx
-
-    return gx.ExpectationSuite(name=kind, expectations=json.loads(expectations))
+    return _gx().ExpectationSuite(name=kind, expectations=json.loads(expectations))
 
 
 def _validator(frame):
     """GX's validator on one batch, the frame. Not through ValidationDefinition.run: that also
     keeps every result in the context's store (a tenth of the time, and memory that grew with
     each batch of a full refresh)."""
-    from great_expectations.validator.v1_validator import Validator
-
-    return Validator(_batch_definition(), result_format=RESULT_FORMAT, batch_parameters={"dataframe": frame})
+    validator = _gx("great_expectations.validator.v1_validator").Validator
+    return validator(_batch_definition(), result_format=RESULT_FORMAT, batch_parameters={"dataframe": frame})
