@@ -20,7 +20,8 @@ from pipelines.contract import FILES, header_aliases, header_key
 from pipelines.errors import InputError
 
 HEADER_SEARCH_ROWS = 30  # title rows an XLSX report may carry above its header
-TOTALS_WORDS = ("tổng cộng", "tổng số", "tổng", "cộng", "total")
+# A totals row's first cell: "Tổng cộng…", or one of these words alone or before a space.
+TOTALS = r"(?i)^(?:tổng cộng|(?:tổng số|tổng|cộng|total)(?: |$))"
 
 
 @dataclass
@@ -83,24 +84,14 @@ def read_export(path: Path, kind: str, mapping: dict[str, str] | None = None) ->
 def _csv_grid(path: Path) -> pl.DataFrame:
     data = path.read_bytes()
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16")
-        data = text.encode("utf-8")
-    else:
-        if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise InputError(
-                f"Tệp không phải mã UTF-8 (lỗi tại byte {e.start}). Hãy xuất lại tệp với mã Unicode "
-                "UTF-8; nếu dữ liệu đang ở bảng mã TCVN3/VNI, hãy chuyển sang Unicode trước.",
-                f"The file is not UTF-8 (bad byte at offset {e.start}). Re-export it as UTF-8; "
-                "convert TCVN3/VNI text to Unicode first.",
-                path.name,
-            ) from None
-    if not text.strip():
+        data = data.decode("utf-16").encode("utf-8")
+    elif data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if not data.strip():
         raise InputError("Tệp rỗng, không có dữ liệu.", "The file is empty.", path.name)
-    head = text[:65536].splitlines()[:HEADER_SEARCH_ROWS]
+    # The head is enough to find the delimiter and the header; polars checks that the rest is UTF-8
+    # (decoding a whole file here only to check it was a tenth of reading it).
+    head = data[:65536].decode("utf-8", errors="ignore").splitlines()[:HEADER_SEARCH_ROWS]
     sep = _sniff_delimiter(head)
     # Title lines may stand above the header: parse from the header line on, all as text.
     offset = _csv_header_line(head, sep)
@@ -110,6 +101,7 @@ def _csv_grid(path: Path) -> pl.DataFrame:
             quote_char="\"",
         )
     except pl.exceptions.PolarsError as e:
+        _refuse_non_utf8(data, path)
         found = str(e).split("\n\n")[0].strip()  # polars' own advice after it is for programmers
         raise InputError(
             f"Tệp CSV hỏng: có dấu ngoặc kép chưa đóng hoặc số cột không đều giữa các dòng. Hãy xuất lại tệp "
@@ -121,6 +113,19 @@ def _csv_grid(path: Path) -> pl.DataFrame:
     grid = grid.rename({c: f"c{i}" for i, c in enumerate(grid.columns)})
     return pl.concat([pl.DataFrame({c: [None] * offset for c in grid.columns},
                                    schema={c: pl.String for c in grid.columns}), grid])
+
+
+def _refuse_non_utf8(data: bytes, path: Path) -> None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"Tệp không phải mã UTF-8 (lỗi tại byte {e.start}). Hãy xuất lại tệp với mã Unicode "
+            "UTF-8; nếu dữ liệu đang ở bảng mã TCVN3/VNI, hãy chuyển sang Unicode trước.",
+            f"The file is not UTF-8 (bad byte at offset {e.start}). Re-export it as UTF-8; "
+            "convert TCVN3/VNI text to Unicode first.",
+            path.name,
+        ) from None
 
 
 def _csv_header_line(head: list[str], sep: str) -> int:
@@ -256,14 +261,15 @@ def _reject_mojibake(frame: pl.DataFrame, spec, path: Path) -> None:
 
 
 def _drop_blank_and_totals(frame: pl.DataFrame, names: list[str]) -> tuple[pl.DataFrame, list]:
-    """Blank rows and a trailing totals row ("Tổng cộng") are not data; they are reported, not loaded."""
+    """Blank rows and a trailing totals row ("Tổng cộng") are not data; they are reported, not loaded.
+    The frame is copied only when it has such rows (copying every file was a twentieth of reading)."""
     blank = pl.all_horizontal(pl.col(names).is_null())
-    first = pl.coalesce(names).str.to_lowercase()
-    totals = first.str.starts_with(TOTALS_WORDS[0])
-    for word in TOTALS_WORDS[1:]:
-        totals = totals | (first == word) | first.str.starts_with(word + " ")
-    flagged = frame.with_columns(pl.when(blank).then(pl.lit("dong_trong")).when(totals).then(pl.lit("dong_tong_cong"))
-                                 .alias("_skip"))
+    totals = pl.coalesce(names).str.contains(TOTALS)
+    skip = frame.select(pl.when(blank).then(pl.lit("dong_trong")).when(totals).then(pl.lit("dong_tong_cong"))
+                        .alias("_skip")).to_series()
+    if not skip.is_not_null().any():
+        return frame, []
+    flagged = frame.with_columns(skip)
     skipped = [
         (r, reason, unicodedata.normalize("NFC", content)[:300])
         for r, reason, content in flagged.filter(pl.col("_skip") == "dong_tong_cong")
