@@ -26,7 +26,9 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return configure(duckdb.connect(str(path), read_only=read_only, config=CONNECTION_CONFIG))
 
 
-CONNECTION_CONFIG = {"autoinstall_known_extensions": False}
+# The same for every connection, Dagster's included (DuckDBResource names itself as the user agent
+# unless told): a file open in this process can only be opened again with the same settings.
+CONNECTION_CONFIG = {"autoinstall_known_extensions": False, "custom_user_agent": "cchc"}
 
 
 def attach_read_only(path: Path) -> duckdb.DuckDBPyConnection:

@@ -3,11 +3,12 @@ environment when the definitions load."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from pipelines import config
 from pipelines.db import CONNECTION_CONFIG, configure
@@ -23,6 +24,22 @@ class CchcHome(dg.ConfigurableResource):
     @property
     def serving_db(self) -> Path:
         return Path(self.root) / "warehouse" / "serving.duckdb"
+
+
+class BuildWarehouse(DuckDBResource):
+    """The build file, held open for the whole run: the connection each asset opens then joins one
+    database instance, which keeps its cache, and the file is checkpointed once, when the run ends,
+    not each time an asset closes the last connection to it."""
+
+    _held: ExitStack | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._held = ExitStack()
+        self._held.enter_context(self.get_connection())
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._held:
+            self._held.close()
 
 
 @contextmanager
@@ -44,7 +61,7 @@ def resources_for(root: Path | None = None, inbox: Path | None = None) -> dict:
     build = root / "warehouse" / "build.duckdb"
     build.parent.mkdir(parents=True, exist_ok=True)
     return {
-        "duckdb": DuckDBResource(database=str(build), connection_config=CONNECTION_CONFIG),
+        "duckdb": BuildWarehouse(database=str(build), connection_config=CONNECTION_CONFIG),
         "cchc": CchcHome(root=str(root), inbox=str(inbox or h.inbox)),
     }
 
