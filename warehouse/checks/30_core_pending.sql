@@ -25,23 +25,19 @@ SELECT k.kind, k."key" FROM staging.fact_keys k
 SEMI JOIN query_table(pending) p ON p.kind = k.kind AND p.period = k._period AND p."key" IS NULL;
 
 -- What the new rows of a monthly kind (`incoming`: with the warnings they broke) change in the
--- `periods` they replace. A period staged for the
--- first time: a period mark. A period staged before: the keys of the rows that differ, in file,
--- row, values or warnings, between the staged and the new (a row the re-export dropped or moved
--- included), so that a re-export correcting a hundredth of a month rebuilds a hundredth of it.
+-- `periods` they replace. A period staged for the first time: a period mark. A period staged
+-- before: the keys of the rows that differ, in a value or a warning, between the staged and the
+-- new (a row the re-export dropped or added included), so that a re-export correcting a
+-- hundredth of a month rebuilds a hundredth of it. Rows are compared without their row number: a
+-- row that only moved in the file changes nothing core keeps (within a period a key has one row).
 CREATE OR REPLACE MACRO staging.changed_keys(fact_kind, incoming, periods) AS TABLE
 WITH staged AS (
-    SELECT s.*, w.warnings FROM query_table('staging.' || fact_kind) s
+    SELECT s.* EXCLUDE (_row), w.warnings FROM query_table('staging.' || fact_kind) s
     LEFT JOIN staging.row_warnings w ON w.kind = fact_kind AND w._file = s._file AND w._row = s._row
     WHERE s._period IN (SELECT period FROM query_table(periods))
 ),
-new AS (FROM query_table(incoming) WHERE _period IN (SELECT _period FROM staged)),
-changed AS (
-    SELECT coalesce(o._period, n._period) AS period,
-        unnest([struct_extract(o, staging.fact_key(fact_kind)), struct_extract(n, staging.fact_key(fact_kind))]) AS "key"
-    FROM staged o FULL JOIN new n ON o._file = n._file AND o._row = n._row
-    WHERE o IS DISTINCT FROM n
-)
+new AS (SELECT * EXCLUDE (_row) FROM query_table(incoming) WHERE _period IN (SELECT _period FROM staged)),
+changed AS ((FROM staged EXCEPT ALL FROM new) UNION ALL (FROM new EXCEPT ALL FROM staged))
 SELECT fact_kind AS kind, period, NULL AS "key" FROM query_table(periods) WHERE period NOT IN (SELECT _period FROM staged)
 UNION
-SELECT fact_kind, period, "key" FROM changed WHERE "key" IS NOT NULL;
+SELECT fact_kind, _period, COLUMNS(c -> c = staging.fact_key(fact_kind)) FROM changed;
