@@ -37,7 +37,7 @@ WITH staged AS (
     WHERE s._period IN (SELECT period FROM query_table(periods))
 ),
 new AS (SELECT * EXCLUDE (_row) FROM query_table(incoming) WHERE _period IN (SELECT _period FROM staged)),
-changed AS ((FROM staged EXCEPT ALL FROM new) UNION ALL (FROM new EXCEPT ALL FROM staged))
+changed AS ((FROM staged EXCEPT FROM new) UNION ALL (FROM new EXCEPT FROM staged))  -- a key has one row a period
 SELECT fact_kind AS kind, period, NULL AS "key" FROM query_table(periods) WHERE period NOT IN (SELECT _period FROM staged)
 UNION
 SELECT fact_kind, _period, COLUMNS(c -> c = staging.fact_key(fact_kind)) FROM changed;
