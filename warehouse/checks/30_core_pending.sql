@@ -28,8 +28,9 @@ SEMI JOIN query_table(pending) p ON p.kind = k.kind AND p.period = k._period AND
 -- `periods` they replace. A period staged for the first time: a period mark. A period staged
 -- before: the keys of the rows that differ, in a value or a warning, between the staged and the
 -- new (a row the re-export dropped or added included), so that a re-export correcting a
--- hundredth of a month rebuilds a hundredth of it. Rows are compared without their row number: a
--- row that only moved in the file changes nothing core keeps (within a period a key has one row).
+-- hundredth of a month rebuilds a hundredth of it. Rows are compared without their row number: core
+-- keeps none, and the suites keep a row unique within its period (a dossier, a transaction, a
+-- document of a dossier), so a row that only moved in the file changes nothing.
 CREATE OR REPLACE MACRO staging.changed_keys(fact_kind, incoming, periods) AS TABLE
 WITH staged AS (
     SELECT s.* EXCLUDE (_row), w.warnings FROM query_table('staging.' || fact_kind) s
@@ -37,7 +38,7 @@ WITH staged AS (
     WHERE s._period IN (SELECT period FROM query_table(periods))
 ),
 new AS (SELECT * EXCLUDE (_row) FROM query_table(incoming) WHERE _period IN (SELECT _period FROM staged)),
-changed AS ((FROM staged EXCEPT FROM new) UNION ALL (FROM new EXCEPT FROM staged))  -- a key has one row a period
+changed AS ((FROM staged EXCEPT FROM new) UNION ALL (FROM new EXCEPT FROM staged))  -- rows are unique: sets
 SELECT fact_kind AS kind, period, NULL AS "key" FROM query_table(periods) WHERE period NOT IN (SELECT _period FROM staged)
 UNION
 SELECT fact_kind, _period, COLUMNS(c -> c = staging.fact_key(fact_kind)) FROM changed;
