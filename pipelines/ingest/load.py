@@ -232,8 +232,7 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
         if FILES[kind].monthly and any(landed.replaces for landed, _, _ in passed):
             # compared with the rows and warnings they replace, before those are gone
             con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT a.*, w.warnings FROM ({new_rows}) a "
-                        "LEFT JOIN (SELECT file_name AS _file, \"row\" AS _row, list(rule ORDER BY rule) AS warnings "
-                        "FROM found WHERE severity = 'warning' GROUP BY ALL) w USING (_file, _row)")
+                        "LEFT JOIN staging.warnings_of('found') w USING (_file, _row)")
             con.execute(f"INSERT INTO staging.core_pending FROM staging.changed_keys('{kind}', 'incoming', 'files')")
             new_rows = "SELECT * EXCLUDE (warnings) FROM incoming"
         elif FILES[kind].monthly:  # periods staged for the first time: all their rows

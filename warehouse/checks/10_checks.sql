@@ -34,8 +34,9 @@ LEFT JOIN quarantined q ON q.file_name = f.file_name;
 
 -- Rows loaded despite a warning (expectations with severity "warning"): the facts carry the
 -- rules in their `warnings` column, so a number can be shown with its caveat.
-CREATE OR REPLACE VIEW staging.row_warnings AS
+CREATE OR REPLACE MACRO staging.warnings_of(issues) AS TABLE  -- issues: rows shaped as meta.quarantine
 SELECT kind, file_name AS _file, "row" AS _row, list(rule ORDER BY rule) AS warnings
-FROM meta.quarantine
+FROM query_table(issues)
 WHERE severity = 'warning'
 GROUP BY ALL;
+CREATE OR REPLACE VIEW staging.row_warnings AS FROM staging.warnings_of('meta.quarantine');
