@@ -134,6 +134,8 @@ def test_extra_column_is_accepted_and_reported(build, inbox):
 
 @pytest.mark.parametrize("content, phrase", [
     (b"", "rỗng"),
+    (b"\r\n  \r\n", "rỗng"),  # only blank lines
+    (b"\xef\xbb\xbf", "rỗng"),  # only the UTF-8 mark
     ("Mã hồ sơ,Trạng thái,Ghi chú\nA,10,b\n".encode(), "Thiếu cột bắt buộc"),
     ("Ma ho so;Tinh trang\n1;2\n".encode(), "Không tìm thấy dòng tiêu đề"),
     (b"M\xb8 h\xe5 s\xac,Tr\xb9ng th\xb8i\n", "không phải mã UTF-8"),  # TCVN3 bytes
