@@ -27,9 +27,10 @@ def _ingest(context, duckdb: DuckDBResource, cchc: CchcHome, kinds: list[str],
     with build_connection(duckdb) as con:
         prepare(con)
         results = ingest(con, files, inbox_files.column_mapping(inbox), context.run.run_id)
-    for r in results:
-        context.log.info(f"{r.file_name}: {r.status}, {r.rows_loaded} rows read, {r.accepted} accepted, "
-                         f"{r.quarantined} quarantined, {r.rows_skipped} skipped")
+    changed = [r for r in results if r.status != "unchanged"]
+    if changed:  # one message: each is a write to the run's event log
+        context.log.info("\n".join(f"{r.file_name}: {r.status}, {r.rows_loaded} rows read, {r.accepted} accepted, "
+                                   f"{r.quarantined} quarantined, {r.rows_skipped} skipped" for r in changed))
     held = [r for r in results if r.error]
     if held:  # recorded in meta.validations; the run stops before anything is published
         raise held[0].error
