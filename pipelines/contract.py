@@ -64,7 +64,7 @@ FILES: dict[str, ExportFile] = {
         ExportFile("thanh_toan", True, (
             C("ma_giao_dich", "Mã giao dịch", "text", True),
             C("ma_ho_so", "Mã hồ sơ", "text", True),
-            C("so_tien", "Số tiền", "money", True),
+            C("so_tien", "Số tiền", "money"),  # not required (exports.md): a failed payment may have none
             C("hinh_thuc", "Hình thức thanh toán", "text"),
             C("nen_tang", "Nền tảng thanh toán", "text"),
             C("trang_thai", "Trạng thái", "text"),

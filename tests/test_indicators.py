@@ -123,7 +123,7 @@ def test_each_indicator_for_a_unit_and_month(published, indicator, numerator, de
 
 @pytest.mark.parametrize("period, numerator, denominator", [
     (NOV, 1, 4),  # in scope E F N1 N2 (F is still open, and overdue); on time: N1
-    ("2025-Q4", 6, 11),  # A..J less I, with N1 N2: on time A C G H J N1 (F open and overdue at 31/12; E late)
+    ("2025-Q4", 6, 11),  # A..J less I, with N1 N2: on time A C G H J N1 (F open and overdue at 30/11; E late)
     ("2025", 7, 12),  # and I (its supplement request of 20/09 stopped the clock before its due date)
     ("2025-YTD-10", 7, 10),  # October's 9 and I; on time A C G H J, E (open, due after 31/10), I
     ("2025-H2", 7, 12),  # July to December: as the year
@@ -136,6 +136,31 @@ def test_a_quarter_is_not_the_mean_of_its_months(published):
     october, november, quarter = (value(published, p, "SXD", "on_time_rate")[2] for p in (OCT, NOV, "2025-Q4"))
     assert quarter == pytest.approx(100 * 6 / 11)
     assert quarter != pytest.approx((october + november) / 2)
+
+
+def test_a_period_not_over_yet_ends_where_the_data_ends(inbox, cchc_home):
+    """Only October 2025 loaded. HS-1, received 28/10 and due 04/11, is open in October's file: on
+    time in October, and so in the quarter, the half and the year so far, which end with the data
+    (31/10), not on a day still to come (31/12: it would count late, 57 days). HS-2, open and due
+    30/10, is late everywhere, one day late at 31/10."""
+    write_csv(inbox / "don_vi.csv", "don_vi", UNITS)
+    write_csv(inbox / "danh_muc_tthc.csv", "danh_muc_tthc", CATALOG)
+    write_month(inbox, OCT, [
+        dossier("HS-1", trang_thai="4", ngay_nop="28/10/2025 08:00:00", ngay_tiep_nhan="28/10/2025 09:00:00",
+                ngay_hen_tra="04/11/2025 17:00:00", danh_gia=None, ngay_cap_nhat="31/10/2025 10:00:00", **OPEN),
+        dossier("HS-2", trang_thai="4", ngay_hen_tra="30/10/2025 17:00:00", danh_gia=None, **OPEN),
+    ])
+    refresh(inbox)
+    serving = cchc_home / "warehouse" / "serving.duckdb"
+    periods = (OCT, "2025-Q4", "2025-H2", "2025", "2025-YTD-10")
+    assert query(serving, "SELECT period, end_date::VARCHAR, complete FROM kpi.periods WHERE list_contains(?, period) "
+                 "ORDER BY period", [list(periods)]) == [
+        ("2025", "2025-10-31", False), ("2025-10", "2025-10-31", True), ("2025-H2", "2025-10-31", False),
+        ("2025-Q4", "2025-10-31", False), ("2025-YTD-10", "2025-10-31", False)]  # January to September: no files
+    for period in periods:
+        assert value(cchc_home, period, "SXD", "on_time_rate")[:2] == (1, 2), period
+    assert query(serving, "SELECT ma_ho_so, days_late, reason FROM kpi.late_dossiers WHERE period = '2025-Q4'") == [
+        ("HS-2", 1, "open_overdue")]
 
 
 def test_levels_and_the_province_sum_their_units(published):
@@ -244,8 +269,9 @@ def test_the_15th_to_14th_reporting_window(inbox, cchc_home):
     ])
     refresh(inbox)
     serving = cchc_home / "warehouse" / "serving.duckdb"
-    assert query(serving, "SELECT start_date::VARCHAR, end_date::VARCHAR FROM kpi.periods WHERE period = ?", [OCT]) == [
-        ("2025-09-15", "2025-10-14")]
+    assert query(serving, "SELECT period, start_date::VARCHAR, end_date::VARCHAR FROM kpi.periods WHERE period IN (?, "
+                 "'2025-Q4') ORDER BY period", [OCT]) == [
+        ("2025-10", "2025-09-15", "2025-10-14"), ("2025-Q4", "2025-09-15", "2025-10-14")]  # the quarter so far
     assert query(serving, "SELECT numerator, denominator FROM kpi.values WHERE period = ? AND scope_code = 'SXD' "
                  "AND indicator = 'online_dossier_rate_all'", [OCT]) == [(1, 1)]
 

@@ -170,8 +170,8 @@ def _differences(a, b, tables) -> dict[str, int]:
 
 def test_refreshes_that_count_only_what_changed_agree_with_a_count_from_scratch(tmp_path, monkeypatch):
     """The indicators are counted once and then kept: each refresh counts new periods whole, and
-    in the others adds what the dossiers and payments that changed count now, less what they
-    counted before. After new months and re-exports that drop and change dossiers, payments and
+    the periods not over yet whose end moves with the new month's data; in the others it adds what
+    the dossiers and payments that changed count now, less what they counted before. After new months and re-exports that drop and change dossiers, payments and
     documents (channel, apology, unit; a payment moved to another dossier), every kept table
     equals a build of the same inbox from scratch, and the serving copy, patched, equals the build."""
     monkeypatch.setattr("pipelines.publish.PATCH_AT_MOST", float("inf"))  # a small inbox changes a large share
@@ -186,8 +186,8 @@ def test_refreshes_that_count_only_what_changed_agree_with_a_count_from_scratch(
         shutil.copy(f, inbox)
     refresh(inbox)
     first = home().build_db
-    assert query(first, "SELECT whole, periods_counted_whole FROM kpi.counting") == [
-        (False, ["2026-09", "2026-YTD-09"])]
+    assert query(first, "SELECT whole, periods_counted_whole FROM kpi.counting") == [  # and those September ends:
+        (False, ["2026", "2026-09", "2026-9M", "2026-H2", "2026-Q3", "2026-YTD-09"])]  # they ended with August
 
     i = pl.col("i")
     _reexport(inbox / "ho_so_2026-09.csv", {
@@ -204,7 +204,7 @@ def test_refreshes_that_count_only_what_changed_agree_with_a_count_from_scratch(
     refresh(inbox)
     (whole, counted_whole, dossiers, payments), = query(
         first, "SELECT whole, periods_counted_whole, dossiers_changed, payments_changed FROM kpi.counting")
-    assert (whole, counted_whole) == (False, ["2026-10", "2026-Q4", "2026-YTD-10"])
+    assert (whole, counted_whole) == (False, ["2026", "2026-10", "2026-H2", "2026-Q4", "2026-YTD-10"])
     assert dossiers > 100 and payments > 10
     # The serving copy was patched, not made again, and holds what the build holds.
     assert query(home().serving_db, "SELECT patched FROM meta.publication") == [(sorted(PATCHED),)]

@@ -1,6 +1,9 @@
 -- Reporting periods (indicators.md, "Periods"): month 2025-10, quarter 2025-Q4, half 2025-H1,
 -- nine months 2025-9M, year 2025, year-to-date 2025-YTD-10, for every month from the first to
--- the last loaded monthly file. A period is whole days [start_date, end_date], local time.
+-- the last loaded monthly file. A period is whole days [start_date, end_date], local time. A period
+-- not over yet (its last month after the last loaded one) ends where the data ends, with the last
+-- loaded month, as the national portal's figures for a quarter so far do: a dossier still open
+-- then is judged against that day, as its month judges it, not against a day still to come.
 -- getvariable('reporting_window') comes from the settings: 'month' (calendar months) or
 -- '15-14' (each month runs from the 15th of the month before to the 14th; Vietnamese periodic
 -- reports). complete: every month of the period has export files; has_exports: at least one has
@@ -33,10 +36,10 @@ windowed AS (
     SELECT s.*,
         CASE getvariable('reporting_window') WHEN '15-14' THEN CAST(s.first_month - INTERVAL 1 MONTH + INTERVAL 14 DAY AS DATE)
              ELSE s.first_month END AS start_date,
-        CASE getvariable('reporting_window') WHEN '15-14' THEN CAST(s.last_month + INTERVAL 13 DAY AS DATE)
-             ELSE last_day(s.last_month) END AS end_date,
+        CASE getvariable('reporting_window') WHEN '15-14' THEN CAST(s.data_month + INTERVAL 13 DAY AS DATE)
+             ELSE last_day(s.data_month) END AS end_date,
         (SELECT count(*) FROM loaded WHERE m BETWEEN s.first_month AND s.last_month) AS months_loaded
-    FROM spans s
+    FROM (SELECT *, least(last_month, (SELECT max(m) FROM loaded)) AS data_month FROM spans) s
 )
 SELECT period, period_type, year(last_month) AS year, start_date, end_date,
     CAST(start_date AS TIMESTAMP) AS start_ts,
