@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from inbox_builder import dossier, write_csv, write_xlsx
+from inbox_builder import dossier, headers, write_csv, write_xlsx
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import InboxFile, column_mapping
 from pipelines.ingest.load import ingest
@@ -47,6 +47,23 @@ def test_xlsx_with_title_rows_and_totals_row(build, inbox):
     skipped = staged(build, "SELECT \"row\", reason, content FROM meta.skipped_rows")
     assert skipped[0][0] == 7 and skipped[0][1] == "dong_tong_cong" and skipped[0][2].startswith("Tổng cộng")
     assert staged(build, "SELECT header_row, sheet FROM meta.files") == [(4, "Báo cáo")]
+
+
+@pytest.mark.parametrize("label", ["Tổng cộng", "Tổng:", "TỔNG CỘNG"])
+def test_a_totals_row_labelled_in_a_column_the_contract_does_not_name(build, inbox, label):
+    """Exports often number their rows (STT) and put the totals row's label there: it is the row's
+    first filled cell, wherever that sits."""
+    path = inbox / f"thanh_toan_{PERIOD}.csv"
+    path.write_text("\n".join([
+        "STT," + ",".join(headers("thanh_toan", "vi")),
+        "1,GD-1,HS-1,100000,truc_tuyen,dvcqg,thanh_cong,02/10/2025 10:00:00",
+        "2,GD-2,HS-2,50000,tien_mat,,thanh_cong,03/10/2025 10:00:00",
+        f"{label},,,150000,,,,"]) + "\n", encoding="utf-8")
+    result = load(build, path, kind="thanh_toan")
+    assert (result.rows_loaded, result.rows_skipped, result.quarantined) == (2, 1, 0)
+    assert result.extra_columns == ["STT"]
+    assert staged(build, "SELECT reason, content FROM meta.skipped_rows") == [
+        ("dong_tong_cong", f"{label} |  |  | 150000 |  |  |  | ")]
 
 
 def test_xlsx_real_date_cells_and_serials(build, inbox):

@@ -87,10 +87,37 @@ def test_bad_row_is_quarantined_with_its_rule(inbox, case, kwargs, kind, column,
     assert build("SELECT count(*) FROM staging.reconciliation WHERE NOT balanced") == [(0,)]
 
 
+def test_a_unit_is_checked_against_the_time_the_dossier_was_handled(inbox):
+    """Communes merged on 1/7/2025; July's file holds dossiers as they stand at its export date.
+    HS-C1, accepted 25/06 and still open in July, has gone on to the new commune 05977 (from 1/7):
+    loaded. HS-C3, accepted 20/06 by district 178 (until 30/6) and open since: loaded. HS-C2 was
+    accepted, finished and returned in June by 05977, which did not exist yet: quarantined."""
+    write_reference(inbox)
+    june = dict(ngay_nop="20/06/2025 08:00:00", ngay_tiep_nhan="20/06/2025 09:00:00", ngay_hen_tra="15/07/2025 17:00:00")
+    still_open = dict(trang_thai="4", ngay_ket_thuc=None, ngay_tra=None, ngay_cap_nhat="10/07/2025 10:00:00")
+    write_month(inbox, "2025-07", [dossier(f"HS-{i}", "2025-07") for i in range(20)] + [
+        dossier("HS-C1", ma_don_vi="05977", ma_tthc="1.002", **june | dict(ngay_tiep_nhan="25/06/2025 09:00:00"),
+                **still_open),
+        dossier("HS-C2", ma_don_vi="05977", ma_tthc="1.002", **june, trang_thai="10", ngay_ket_thuc="27/06/2025 10:00:00",
+                ngay_tra="28/06/2025 10:00:00", ngay_cap_nhat="28/06/2025 10:00:00"),
+        dossier("HS-C3", ma_don_vi="178", ma_tthc="1.002", **june, **still_open)])
+    refresh(inbox)
+    assert build('SELECT "row", rule FROM meta.quarantine') == [(23, "unit_valid_on_date")]
+    assert build("SELECT ma_ho_so FROM staging.ho_so WHERE ma_ho_so LIKE 'HS-C%' ORDER BY 1") == [("HS-C1",), ("HS-C3",)]
+
+
 def test_repeated_dossier_keeps_the_latest_update(inbox):
     issues = run(inbox, dossiers=[dossier("HS-OK", trang_thai="9", ngay_tra=None, ngay_cap_nhat="25/10/2025 10:00:00")])
     assert [(i[1], i[4]) for i in issues] == [(2, "duplicate_ma_ho_so")]
     assert build("SELECT trang_thai FROM staging.ho_so") == [(9,)]
+
+
+def test_a_payment_without_an_amount_is_loaded(inbox):
+    """The contract does not require so_tien (exports.md, thanh_toan): a failed transaction may have
+    none. An amount given must still be a positive number."""
+    issues = run(inbox, payments=[("GD-2", "HS-OK", None, "truc_tuyen", "dvcqg", "that_bai", "02/10/2025 10:00:00")])
+    assert issues == []
+    assert build("SELECT ma_giao_dich, so_tien FROM staging.thanh_toan ORDER BY 1") == [("GD-1", 1250000), ("GD-2", None)]
 
 
 def test_duplicate_transaction_is_quarantined_both_times(inbox):
@@ -199,6 +226,27 @@ def test_a_file_whose_contents_contradict_its_name_is_rejected(inbox):
         refresh(inbox)
     assert "ho_so_2025-11.csv" in str(err.value) and "thuộc kỳ 2025-09" in str(err.value)
     assert hashlib.sha256(home().serving_db.read_bytes()).hexdigest() == published
+
+
+def test_a_late_reexport_is_still_its_months_file(inbox):
+    """A month's dossier file holds each dossier as it stands at the export date: October exported
+    again at the end of November carries HS-1 finished on 25/11. Its dates run past October, but it
+    began in October: the file replaces October. A file of which some rows begin after the month
+    is refused, and says how many."""
+    from pipelines.refresh import RefreshFailed
+
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-1", trang_thai="4", ngay_ket_thuc=None, ngay_tra=None)])
+    refresh(inbox)
+    later = dict(ngay_ket_thuc="25/11/2025 10:00:00", ngay_tra="26/11/2025 10:00:00", ngay_cap_nhat="26/11/2025 10:00:00")
+    write_csv(inbox / "ho_so_2025-10.csv", "ho_so", [dossier("HS-1", **later)])
+    refresh(inbox)
+    assert query(home().serving_db, "SELECT trang_thai, ngay_tra::VARCHAR FROM core.fct_ho_so") == [(10, "2025-11-26 10:00:00")]
+    november = dict(ngay_nop="20/11/2025 08:00:00", ngay_tiep_nhan="20/11/2025 09:00:00", **later)
+    write_csv(inbox / "ho_so_2025-10.csv", "ho_so", [dossier(f"HS-{i}") for i in range(2, 6)] + [dossier("HS-9", **november)])
+    with pytest.raises(RefreshFailed) as err:
+        refresh(inbox)
+    assert "1/5 dòng bắt đầu sau khi kỳ đã kết thúc" in str(err.value) and "1 of 5 rows" in str(err.value)
 
 
 def test_a_file_with_too_many_bad_rows_is_held_back(inbox):

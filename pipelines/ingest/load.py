@@ -176,8 +176,9 @@ def _stage_batch(con: duckdb.DuckDBPyConnection, kind: str, batch: list[_Landed]
         validations = validate_rows(con, kind, [landed.file.period for landed in batch])
         per_row = (time.perf_counter() - started) / max(1, sum(landed.rows for landed in batch))
         results, passed = [], []
-        misdated = dict(con.execute("SELECT _file, usual_month FROM staging.file_period WHERE contradicts_name")
-                        .fetchall())  # once a batch: a query per file was a twentieth of ingesting
+        misdated = {f: rest for f, *rest in con.execute(  # once a batch: a query per file was a twentieth of ingesting
+            "SELECT _file, usual_month, rows_after_period, dated_rows FROM staging.file_period WHERE contradicts_name")
+            .fetchall()}
         for landed in batch:
             validation = validations[landed.file.period]
             began = time.perf_counter() - landed.seconds - per_row * landed.rows
@@ -268,10 +269,11 @@ _SKIPPED_SCHEMA = {"kind": pl.String, "period": pl.String, "file_name": pl.Strin
                    "reason": pl.String, "content": pl.String, "refresh_id": pl.String}
 
 
-def enforce_limits(landed: _Landed, validation: Validation, misdated: dict[str, str]) -> None:
+def enforce_limits(landed: _Landed, validation: Validation, misdated: dict[str, list]) -> None:
     """Refuse a file whose contents belong to another period (`misdated`: file name → the month its
-    rows mostly fall in, staging.file_period), or that is too broken to be a few bad rows (more
-    likely a wrong export): the last good numbers then stay published."""
+    rows mostly begin in, and how many of its dated rows begin after the period: staging.file_period),
+    or that is too broken to be a few bad rows (more likely a wrong export): the last good numbers
+    then stay published."""
     _check_file_period(landed.file, misdated)
     bad, total, limit = len(validation.bad_rows), validation.rows, max_quarantine_share()
     if not total or bad / total <= limit:
@@ -319,14 +321,14 @@ def _refuse_duplicate(con: duckdb.DuckDBPyConnection, f: InboxFile, digest: str,
         )
 
 
-def _check_file_period(f: InboxFile, misdated: dict[str, str]) -> None:
-    found = misdated.get(f.path.name)
-    if f.period is None or found is None:
+def _check_file_period(f: InboxFile, misdated: dict[str, list]) -> None:
+    if f.period is None or f.path.name not in misdated:
         return
+    usual, after, dated = misdated[f.path.name]
+    found_vi, found_en = (f"dữ liệu bên trong thuộc kỳ {usual}", f"its data belongs to {usual}") if usual != f.period \
+        else (f"{after}/{dated} dòng bắt đầu sau khi kỳ đã kết thúc", f"{after} of {dated} rows begin after the period ended")
     raise InputError(
-        f"Tên tệp ghi kỳ {f.period} nhưng dữ liệu bên trong thuộc kỳ {found}. "
-        "Hãy kiểm tra lại kỳ xuất dữ liệu hoặc đổi tên tệp cho đúng.",
-        f"The file name says {f.period} but its data belongs to {found}. "
-        "Check the export's period or rename the file.",
+        f"Tên tệp ghi kỳ {f.period} nhưng {found_vi}. Hãy kiểm tra lại kỳ xuất dữ liệu hoặc đổi tên tệp cho đúng.",
+        f"The file name says {f.period} but {found_en}. Check the export's period or rename the file.",
         f.path.name,
     )

@@ -20,8 +20,8 @@ from pipelines.contract import FILES, header_aliases, header_key
 from pipelines.errors import InputError
 
 HEADER_SEARCH_ROWS = 30  # title rows an XLSX report may carry above its header
-# A totals row's first cell: "Tổng cộng…", or one of these words alone or before a space.
-TOTALS = r"(?i)^(?:tổng cộng|(?:tổng số|tổng|cộng|total)(?: |$))"
+# A totals row's first cell: "Tổng cộng…", or one of these words alone or before a space or a colon.
+TOTALS = r"(?i)^(?:tổng cộng|(?:tổng số|tổng|cộng|total)(?:[ :]|$))"
 
 
 @dataclass
@@ -212,7 +212,11 @@ def _canonical(path, kind, fmt, sheet, header_row, header, body, row_numbers, al
     ).select(spec.names)
     frame = _nfc(frame.with_columns(_trimmed(pl.col(c)) for c in spec.names)).with_columns(row_numbers.alias("_row"))
     _reject_mojibake(frame, spec, path)
-    frame, skipped = _drop_blank_and_totals(frame, spec.names)
+    first = min(body.columns.index(c) for c in selected)  # columns before it may hold a totals label (STT)
+    leading = pl.DataFrame()
+    if first:
+        leading = _nfc(body.select(_trimmed(pl.col(c)).alias(f"_lead{i}") for i, c in enumerate(body.columns[:first])))
+    frame, skipped = _drop_blank_and_totals(frame, spec.names, leading)
     profile = "mapped" if "mapped" in profiles else "dvcqg" if "dvcqg" in profiles else "vi"
     return ReadFile(path, kind, fmt, sheet, header_row, profile, frame, extra, missing, skipped)
 
@@ -264,20 +268,24 @@ def _reject_mojibake(frame: pl.DataFrame, spec, path: Path) -> None:
             )
 
 
-def _drop_blank_and_totals(frame: pl.DataFrame, names: list[str]) -> tuple[pl.DataFrame, list]:
+def _drop_blank_and_totals(frame: pl.DataFrame, names: list[str], leading: pl.DataFrame) -> tuple[pl.DataFrame, list]:
     """Blank rows and a trailing totals row ("Tổng cộng") are not data; they are reported, not loaded.
-    The frame is copied only when it has such rows (copying every file was a twentieth of reading)."""
+    A totals row is told by its first filled cell, which may sit in a column the contract does not
+    name (`leading`: those before its first column, such as STT). The frame is copied only when it
+    has such rows (copying every file was a twentieth of reading)."""
+    labels = [*leading.columns, *names]
+    wide = frame.hstack(leading.get_columns()) if leading.width else frame
     blank = pl.all_horizontal(pl.col(names).is_null())
-    totals = pl.coalesce(names).str.contains(TOTALS)
-    skip = frame.select(pl.when(blank).then(pl.lit("dong_trong")).when(totals).then(pl.lit("dong_tong_cong"))
-                        .alias("_skip")).to_series()
+    totals = pl.coalesce(labels).str.contains(TOTALS)
+    skip = wide.select(pl.when(blank).then(pl.lit("dong_trong")).when(totals).then(pl.lit("dong_tong_cong"))
+                       .alias("_skip")).to_series()
     if not skip.is_not_null().any():
         return frame, []
-    flagged = frame.with_columns(skip)
+    flagged = wide.with_columns(skip)
     skipped = [
         (r, reason, unicodedata.normalize("NFC", content)[:300])
         for r, reason, content in flagged.filter(pl.col("_skip") == "dong_tong_cong")
-        .select("_row", "_skip", pl.concat_str(pl.col(names).fill_null(""), separator=" | "))
+        .select("_row", "_skip", pl.concat_str(pl.col(labels).fill_null(""), separator=" | "))
         .iter_rows()
     ]
-    return flagged.filter(pl.col("_skip").is_null()).drop("_skip"), skipped
+    return flagged.filter(pl.col("_skip").is_null()).select(frame.columns), skipped

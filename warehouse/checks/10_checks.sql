@@ -1,11 +1,17 @@
 -- Columns derived for validation (expectations/ho_so.json):
--- _unit_valid: was the unit valid on the dossier's acceptance date? NULL when the unit is
---   unknown or the date missing (other rules report those);
+-- _unit_valid: was the unit valid at some time while the dossier was handled, from its acceptance
+--   to its latest date? A dossier open across a merger goes on with the successor (exports.md: a
+--   file holds it as it stands at the export date), so a unit created after the acceptance date is
+--   not an error; a unit abolished before it is. NULL when the unit is unknown or the date missing
+--   (other rules report those);
 -- _latest_in_file: a dossier repeated within one file keeps its row with the latest
 --   ngay_cap_nhat (exports.md's tie rule), the last such row on a tie; the others are quarantined.
 CREATE OR REPLACE VIEW staging.ho_so_derived AS
 SELECT p._period, p._file, p._row,
-    CAST(p.ngay_tiep_nhan AS DATE) BETWEEN u.hieu_luc_tu AND coalesce(u.hieu_luc_den, DATE '9999-12-31') AS _unit_valid,
+    CASE WHEN u._file IS NOT NULL AND p.ngay_tiep_nhan IS NOT NULL THEN
+        coalesce(u.hieu_luc_den, DATE '9999-12-31') >= CAST(p.ngay_tiep_nhan AS DATE)
+        AND coalesce(u.hieu_luc_tu, DATE '0001-01-01')
+            <= CAST(greatest(p.ngay_tiep_nhan, p.ngay_ket_thuc, p.ngay_tra, p.ngay_cap_nhat) AS DATE) END AS _unit_valid,
     row_number() OVER (PARTITION BY p._period, p.ma_ho_so ORDER BY p.ngay_cap_nhat DESC NULLS LAST, p._row DESC) = 1
         OR p.ma_ho_so IS NULL AS _latest_in_file
 FROM landing.ho_so_typed p
