@@ -106,6 +106,13 @@ def test_a_unit_is_checked_against_the_time_the_dossier_was_handled(inbox):
     assert build("SELECT ma_ho_so FROM staging.ho_so WHERE ma_ho_so LIKE 'HS-C%' ORDER BY 1") == [("HS-C1",), ("HS-C3",)]
 
 
+def test_dates_are_in_order_by_the_day_when_one_is_written_without_its_time(inbox):
+    """Accepted 01/10 at 09:00 and ended "01/10/2025": the same day, in order (a date alone is not its
+    midnight). Ended the day before is out of order, as the catalogue's case shows."""
+    issues = run(inbox, dossiers=[dossier("HS-B", ngay_ket_thuc="01/10/2025", ngay_tra="01/10/2025 10:00:00")])
+    assert issues == []
+
+
 def test_repeated_dossier_keeps_the_latest_update(inbox):
     issues = run(inbox, dossiers=[dossier("HS-OK", trang_thai="9", ngay_tra=None, ngay_cap_nhat="25/10/2025 10:00:00")])
     assert [(i[1], i[4]) for i in issues] == [(2, "duplicate_ma_ho_so")]

@@ -130,6 +130,8 @@ def frame_query(kind: str, columns: set[str]) -> str:
             return f"CASE WHEN p.{base} IS NULL THEN r.{base} END"
         if suffix == "id":  # numbered in _text_as_ids
             return f"p.{base}"
+        if suffix == "day":  # a date written without its time is that day, not its midnight
+            return f"date_trunc('day', p.{base})"
         return f"d.{name}" if name.startswith("_") else f"p.{name}"
 
     named = sorted(columns - {"_period"})
