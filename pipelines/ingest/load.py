@@ -325,8 +325,11 @@ def _check_file_period(f: InboxFile, misdated: dict[str, list]) -> None:
     if f.period is None or f.path.name not in misdated:
         return
     usual, after, dated = misdated[f.path.name]
-    found_vi, found_en = (f"dữ liệu bên trong thuộc kỳ {usual}", f"its data belongs to {usual}") if usual != f.period \
-        else (f"{after}/{dated} dòng bắt đầu sau khi kỳ đã kết thúc", f"{after} of {dated} rows begin after the period ended")
+    if usual != f.period:
+        found_vi, found_en = f"dữ liệu bên trong thuộc kỳ {usual}", f"its data belongs to {usual}"
+    else:  # most rows are the period's, yet too many begin after it
+        found_vi = f"{after}/{dated} dòng bắt đầu sau khi kỳ đã kết thúc"
+        found_en = f"{after} of {dated} rows begin after the period ended"
     raise InputError(
         f"Tên tệp ghi kỳ {f.period} nhưng {found_vi}. Hãy kiểm tra lại kỳ xuất dữ liệu hoặc đổi tên tệp cho đúng.",
         f"The file name says {f.period} but {found_en}. Check the export's period or rename the file.",

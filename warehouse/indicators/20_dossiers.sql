@@ -16,15 +16,18 @@
 CREATE OR REPLACE TEMP TABLE pending AS
 FROM staging.pending_keys('staging.kpi_pending') WHERE NOT getvariable('kpi_full');
 
+-- The rows of `facts` to classify: all of them when counting afresh, else those of the candidates
+-- (a table of one column, the key, joined by its name). A semi join, not `OR key IN (...)`: DuckDB
+-- does not turn that into a join, and joined all 4.6M payments to their dossiers before filtering.
+CREATE OR REPLACE MACRO facts_to_classify(facts, candidates) AS TABLE
+FROM query_table(facts) WHERE getvariable('kpi_full')
+UNION ALL FROM query_table(facts) NATURAL SEMI JOIN query_table(candidates);
+
 CREATE OR REPLACE TEMP TABLE payment_candidates (ma_giao_dich VARCHAR);
 CREATE OR REPLACE TEMP VIEW classified_payments AS
-WITH fct_thanh_toan AS (  -- every payment, or the candidates (as a join, before the join with the dossiers)
-    FROM core.fct_thanh_toan WHERE getvariable('kpi_full')
-    UNION ALL FROM core.fct_thanh_toan SEMI JOIN payment_candidates USING (ma_giao_dich)
-)
 SELECT t.ma_giao_dich, t.ma_ho_so, h.ma_don_vi, h.ma_tthc, coalesce(c.ma_linh_vuc, h.ma_linh_vuc) AS ma_linh_vuc,
     t.so_tien, t.hinh_thuc, t.nen_tang, t.thoi_diem
-FROM fct_thanh_toan t
+FROM facts_to_classify('core.fct_thanh_toan', 'payment_candidates') t
 JOIN core.fct_ho_so h USING (ma_ho_so)
 LEFT JOIN core.dim_tthc c ON c.ma_tthc = h.ma_tthc
 WHERE t.trang_thai = 'thanh_cong';
@@ -41,14 +44,10 @@ UNION SELECT ma_ho_so FROM core.fct_thanh_toan WHERE ma_giao_dich IN (SELECT "ke
 UNION SELECT ma_ho_so FROM kpi.payments WHERE ma_giao_dich IN (SELECT "key" FROM pending WHERE kind = 'thanh_toan');
 
 CREATE OR REPLACE TEMP VIEW classified_dossiers AS
-WITH fct_ho_so AS (  -- every dossier, or the candidates; and so below
-    FROM core.fct_ho_so WHERE getvariable('kpi_full')
-    UNION ALL FROM core.fct_ho_so SEMI JOIN dossier_candidates USING (ma_ho_so)
-),
+WITH fct_ho_so AS (FROM facts_to_classify('core.fct_ho_so', 'dossier_candidates')),
 payments AS (
     SELECT ma_ho_so, bool_or(trang_thai = 'thanh_cong' AND hinh_thuc = 'truc_tuyen') AS paid_online
-    FROM (FROM core.fct_thanh_toan WHERE getvariable('kpi_full')
-          UNION ALL FROM core.fct_thanh_toan SEMI JOIN dossier_candidates USING (ma_ho_so))
+    FROM facts_to_classify('core.fct_thanh_toan', 'dossier_candidates')
     GROUP BY ALL
 ),
 documents AS (
@@ -57,8 +56,7 @@ documents AS (
         bool_or(loai = 'ket_qua' AND da_so_hoa) AS result_digitized,
         bool_or(loai = 'ket_qua' AND ket_qua_dien_tu) AS e_result,
         bool_or(loai = 'thanh_phan' AND (tai_su_dung OR tu_kho_dvcqg)) AS data_reused
-    FROM (FROM core.fct_so_hoa WHERE getvariable('kpi_full')
-          UNION ALL FROM core.fct_so_hoa SEMI JOIN dossier_candidates USING (ma_ho_so))
+    FROM facts_to_classify('core.fct_so_hoa', 'dossier_candidates')
     GROUP BY ALL
 ),
 classified AS (
