@@ -15,7 +15,7 @@ from dataclasses import dataclass
 class Column:
     name: str  # canonical snake_case, as in the warehouse
     header: str  # Vietnamese header
-    kind: str  # text | timestamp | date | int | number | money | flag
+    kind: str  # text | timestamp | date | int | number | money | flag | status
     required: bool = False
     dvcqg: str | None = None  # DVCQG sync-schema field name
 
@@ -50,7 +50,7 @@ FILES: dict[str, ExportFile] = {
             C("ngay_hen_tra", "Ngày hẹn trả", "timestamp", False, "NgayHenTra"),
             C("ngay_ket_thuc", "Ngày kết thúc xử lý", "timestamp", False, "NgayKetThucXuLy"),
             C("ngay_tra", "Ngày trả kết quả", "timestamp", False, "NgayTra"),
-            C("trang_thai", "Trạng thái", "int", True, "TrangThaiHoSo"),
+            C("trang_thai", "Trạng thái", "status", True, "TrangThaiHoSo"),  # 1–10 or the DVCQG string code
             C("so_lan_bo_sung", "Số lần yêu cầu bổ sung", "int"),
             C("ngay_yeu_cau_bo_sung", "Ngày yêu cầu bổ sung", "timestamp"),
             C("ngay_hoan_thanh_bo_sung", "Ngày hoàn thành bổ sung", "timestamp"),
@@ -59,7 +59,8 @@ FILES: dict[str, ExportFile] = {
             C("ngay_hen_tra_moi", "Ngày hẹn trả mới", "timestamp"),
             C("danh_gia", "Đánh giá", "text"),
             C("loai_doi_tuong", "Loại đối tượng", "int", False, "LoaiDoiTuong"),
-            C("ngay_cap_nhat", "Ngày cập nhật", "timestamp", True),
+            # Not required: DVCQG has no such field (exports.md); without it the later row in a file wins.
+            C("ngay_cap_nhat", "Ngày cập nhật", "timestamp"),
         )),
         ExportFile("thanh_toan", True, (
             C("ma_giao_dich", "Mã giao dịch", "text", True),

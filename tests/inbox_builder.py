@@ -54,10 +54,13 @@ def headers(kind: str, profile: str) -> list[str]:
     return [(c.dvcqg or c.header) if profile == "dvcqg" else c.header for c in FILES[kind].columns]
 
 
-def write_csv(path: Path, kind: str, rows: list, *, sep=",", encoding="utf-8", profile="vi", header_names=None) -> Path:
+def write_csv(path: Path, kind: str, rows: list, *, sep=",", encoding="utf-8", profile="vi", header_names=None,
+              without=()) -> Path:
+    """`without`: canonical columns the file leaves out (a DVCQG export has no ngay_cap_nhat)."""
     rows = table(kind, rows)
     frame = pl.DataFrame(rows, schema={n: pl.String for n in FILES[kind].names})
     frame.columns = header_names or headers(kind, profile)
+    frame = frame.drop([h for n, h in zip(FILES[kind].names, frame.columns) if n in without])
     text = frame.write_csv(separator=sep)
     if encoding == "utf-16":
         path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))

@@ -177,7 +177,7 @@ def _stage_batch(con: duckdb.DuckDBPyConnection, kind: str, batch: list[_Landed]
         per_row = (time.perf_counter() - started) / max(1, sum(landed.rows for landed in batch))
         results, passed = [], []
         misdated = {f: rest for f, *rest in con.execute(  # once a batch: a query per file was a twentieth of ingesting
-            "SELECT _file, usual_month, rows_after_period, dated_rows FROM staging.file_period WHERE contradicts_name")
+            "SELECT _file, bulk_month, bulk_rows, dated_rows FROM staging.file_period WHERE contradicts_name")
             .fetchall()}
         for landed in batch:
             validation = validations[landed.file.period]
@@ -270,8 +270,8 @@ _SKIPPED_SCHEMA = {"kind": pl.String, "period": pl.String, "file_name": pl.Strin
 
 
 def enforce_limits(landed: _Landed, validation: Validation, misdated: dict[str, list]) -> None:
-    """Refuse a file whose contents belong to another period (`misdated`: file name → the month its
-    rows mostly begin in, and how many of its dated rows begin after the period: staging.file_period),
+    """Refuse a file whose contents belong to another period (`misdated`: file name → the month the
+    bulk of its rows begins in, how many do, and how many have a date to tell: staging.file_period),
     or that is too broken to be a few bad rows (more likely a wrong export): the last good numbers
     then stay published."""
     _check_file_period(landed.file, misdated)
@@ -321,17 +321,29 @@ def _refuse_duplicate(con: duckdb.DuckDBPyConnection, f: InboxFile, digest: str,
         )
 
 
+# What "begins" means for each kind, in the misnamed file's message (warehouse/checks/20_file_period.sql).
+_BEGAN = {
+    "ho_so": ("hồ sơ được nộp hoặc tiếp nhận", "dossiers were submitted or accepted"),
+    "thanh_toan": ("giao dịch được thanh toán", "payments were made"),
+    "so_hoa": ("giấy tờ thuộc hồ sơ tiếp nhận (hoặc, nếu không tìm thấy hồ sơ, được số hóa)",
+               "documents belong to dossiers accepted (or, where the dossier is not found, were digitized)"),
+}
+
+
 def _check_file_period(f: InboxFile, misdated: dict[str, list]) -> None:
+    """A monthly file whose bulk of rows begins in another month is misnamed (exports.md, Files):
+    the message names that month, how many rows begin in it, and the name the file would have."""
     if f.period is None or f.path.name not in misdated:
         return
-    usual, after, dated = misdated[f.path.name]
-    if usual != f.period:
-        found_vi, found_en = f"dữ liệu bên trong thuộc kỳ {usual}", f"its data belongs to {usual}"
-    else:  # most rows are the period's, yet too many begin after it
-        found_vi = f"{after}/{dated} dòng bắt đầu sau khi kỳ đã kết thúc"
-        found_en = f"{after} of {dated} rows begin after the period ended"
+    month, rows, dated = misdated[f.path.name]
+    began_vi, began_en = _BEGAN[f.kind]
+    renamed = f"{f.kind}_{month}{f.path.suffix}"
     raise InputError(
-        f"Tên tệp ghi kỳ {f.period} nhưng {found_vi}. Hãy kiểm tra lại kỳ xuất dữ liệu hoặc đổi tên tệp cho đúng.",
-        f"The file name says {f.period} but {found_en}. Check the export's period or rename the file.",
+        f"Tên tệp ghi kỳ {f.period} nhưng phần lớn dữ liệu bên trong thuộc kỳ {month}: {rows}/{dated} "
+        f"{began_vi} trong tháng {month}. Hãy kiểm tra lại kỳ xuất dữ liệu, hoặc đổi tên tệp thành "
+        f"{renamed} nếu đó đúng là dữ liệu kỳ {month}.",
+        f"The file name says {f.period} but most of its data belongs to {month}: {rows} of {dated} "
+        f"{began_en} in {month}. Check the export's period, or rename the file {renamed} if it is "
+        f"{month}'s data.",
         f.path.name,
     )

@@ -2,7 +2,9 @@
 
 The files go through the same reading, suites and limits as a refresh, in a throw-away
 in-memory DuckDB; codes are checked against the published units and procedures unless
-reference files are among those checked.
+reference files are among those checked. Files are checked in the order a refresh stages them
+(reference files, then dossiers, payments, documents), and a document's month is its dossier's
+acceptance, looked up in the dossier files checked with it and in the published dossiers.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 from pipelines import config
-from pipelines.contract import FILE_NAME
-from pipelines.db import connect, quote_path
+from pipelines.contract import FILE_NAME, FILES
+from pipelines.db import connect, quote_path, run_layer
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import InboxFile, column_mapping
 from pipelines.ingest.load import ingest, prepare
@@ -32,7 +34,12 @@ def check_files(paths: list[Path]) -> list[dict]:
         kind, period = ((m["kind"], m["period"]) if m["kind"] else (m["ref"], None)) if m else (None, None)
         named.append((path, kind, period))
     reports = []
-    for path, kind, period in sorted(named, key=lambda n: n[2] is not None):  # reference files first
+    order = list(FILES)  # as a refresh: reference files first, then the monthly kinds in contract order
+
+    def staged_first(n: tuple) -> tuple:
+        return n[2] is not None, order.index(n[1]) if n[1] in order else len(order)
+
+    for path, kind, period in sorted(named, key=staged_first):
         reports.append(_check_one(con, path, kind, period))
     con.close()
     return reports
@@ -53,6 +60,7 @@ def _check_one(con, path: Path, kind: str | None, period: str | None) -> dict:
     validation = result.validation
     if result.error:  # the limits a refresh applies: period match, quarantine share
         report |= {"status": "held_back", "error_vi": result.error.vi, "error_en": result.error.en}
+    # A message may name what a row holds (the code a unit's name was read as): one entry per message.
     rules = Counter((i.rule, i.severity, i.message_vi, i.message_en) for i in validation.issues)
     report |= {
         "rows_read": result.rows_loaded + result.rows_skipped, "rows_accepted": result.accepted,
@@ -61,7 +69,7 @@ def _check_one(con, path: Path, kind: str | None, period: str | None) -> dict:
         "expectations_run": validation.expectations, "expectations_failed": validation.failed,
         "rules": [{"rule": rule, "severity": sev, "rows": n, "message_vi": vi, "message_en": en,
                    "examples": [{"row": i.row, "column": i.column, "value": i.value}
-                                for i in validation.issues if i.rule == rule][:EXAMPLES]}
+                                for i in validation.issues if (i.rule, i.message_vi) == (rule, vi)][:EXAMPLES]}
                   for (rule, sev, vi, en), n in rules.most_common()],
     }
     if report["status"] == "ok" and result.quarantined:
@@ -80,7 +88,7 @@ def _published_reference(con) -> None:
                 "'published' AS _file, 0 AS _row FROM pub.core.dim_don_vi")
     con.execute("INSERT INTO staging.danh_muc_tthc BY NAME SELECT * EXCLUDE (is_online_service), "
                 "'published' AS _file, 0 AS _row FROM pub.core.dim_tthc")
-    con.execute("DETACH pub")
+    run_layer(con, "checks/published")  # the published dossiers, for the documents' month; `pub` stays attached
 
 
 STATUS = {

@@ -64,7 +64,7 @@ def suite_spec(kind: str) -> dict:
 
 def validate_rows(con: duckdb.DuckDBPyConnection, kind: str, periods: list[str | None]) -> dict[str | None, Validation]:
     """Runs the kind's suite on the batch in landing (the files of `periods`), in one GX run: its
-    fixed cost (about a second for ho_so's 39 expectations) was most of a small month's time. Rules
+    fixed cost (about a second for ho_so's 41 expectations) was most of a small month's time. Rules
     across rows say "within the file" by naming `_period`. An expectation that needs a code list
     nobody supplied (the units before don_vi is loaded) is not run."""
     spec, parameters = suite_spec(kind), code_lists(con)
@@ -89,12 +89,13 @@ def validate_rows(con: duckdb.DuckDBPyConnection, kind: str, periods: list[str |
             column = cfg.meta.get("report_column") or _first_column(cfg.kwargs)
             column = column.split("__")[0]  # kenh__written, kenh__unparsed → kenh
             found = r.result.get("unexpected_index_list") or []
-            hits += [(h["_period"], int(h["_row"]), column, cfg) for h in found]
+            checked = cfg.kwargs.get("column")  # each hit carries the checked column's value
+            hits += [(h["_period"], int(h["_row"]), column, cfg, h.get(checked)) for h in found]
             failed.update({h["_period"] for h in found})
-        written = _as_written(con, kind, [(period, row, column) for period, row, column, _ in hits])
-        for (period, row, column, cfg), value in zip(hits, written):
-            issues[period].append(Issue(row, column, value, cfg.meta["rule"], cfg.severity.value, cfg.meta["vi"],
-                                        cfg.meta["en"]))
+        written = _as_written(con, kind, [(period, row, column) for period, row, column, *_ in hits])
+        for (period, row, column, cfg, found), value in zip(hits, written):
+            issues[period].append(Issue(row, column, value, cfg.meta["rule"], cfg.severity.value,
+                                        _message(cfg.meta["vi"], value, found), _message(cfg.meta["en"], value, found)))
     return {p: Validation(int(rows.get(p or "", 0)), len(runnable), failed[p or ""], issues[p or ""])
             for p in periods}
 
@@ -164,6 +165,16 @@ def code_lists(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
         "procedures": [c for (c,) in con.execute(
             "SELECT DISTINCT ma_tthc FROM staging.danh_muc_tthc WHERE ma_tthc IS NOT NULL").fetchall()],
     }
+
+
+def _message(template: str, value: str | None, found: object) -> str:
+    """A rule's message for one row: `{value}` is the value as written, `{found}` the checked
+    column's value in that row (for a derived column, what the check found: the code a unit's name
+    was read as, the candidate codes)."""
+    if "{" not in template:
+        return template
+    return template.replace("{value}", "" if value is None else str(value)).replace(
+        "{found}", "" if found is None else str(found))
 
 
 def _first_column(kwargs: dict) -> str:

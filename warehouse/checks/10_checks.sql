@@ -1,11 +1,28 @@
+-- The rows whose unit the typing left as written and that is no unit code (the names no unit or
+-- several fit, and unknown codes), looked up again for staging.ho_so_derived's messages (below):
+-- every other row is settled, so a month written by names is not looked up twice.
+CREATE OR REPLACE VIEW staging.ho_so_unresolved AS
+SELECT r.* FROM landing.ho_so r
+SEMI JOIN (
+    SELECT _file, _row FROM landing.ho_so_typed
+    WHERE ma_don_vi NOT IN (SELECT ma_don_vi FROM staging.don_vi WHERE ma_don_vi IS NOT NULL)
+) p ON p._file = r._file AND p._row = r._row;
+
 -- Columns derived for validation (expectations/ho_so.json):
 -- _unit_valid: was the unit valid at some time while the dossier was handled, from its acceptance
 --   to its latest date? A dossier open across a merger goes on with the successor (exports.md: a
 --   file holds it as it stands at the export date), so a unit created after the acceptance date is
 --   not an error; a unit abolished before it is. NULL when the unit is unknown or the date missing
---   (other rules report those);
+--   (other rules report those). A unit written by its name is checked as the unit it was read as;
 -- _latest_in_file: a dossier repeated within one file keeps its row with the latest
---   ngay_cap_nhat (exports.md's tie rule), the last such row on a tie; the others are quarantined.
+--   ngay_cap_nhat (exports.md's tie rule), the last such row on a tie, so the later row in a file
+--   without ngay_cap_nhat (DVCQG has none); the others are quarantined;
+-- _unit_read_as: the code of the one unit whose name ma_don_vi holds, which the typing put in its
+--   place (staging/10_ho_so.sql; the warning unit_by_name);
+-- _unit_candidates: the codes of the units whose name it is, when several (unit_name_ambiguous);
+-- _unit_unknown_name: true for a value that reads as a name and is no unit's code or name
+--   (unit_name_unknown; a value that reads as a code is known_ma_don_vi's). Both from
+--   staging.unit_names_of (staging/10_ho_so.sql) over the unresolved rows.
 CREATE OR REPLACE VIEW staging.ho_so_derived AS
 SELECT p._period, p._file, p._row,
     CASE WHEN u._file IS NOT NULL AND p.ngay_tiep_nhan IS NOT NULL THEN
@@ -13,9 +30,14 @@ SELECT p._period, p._file, p._row,
         AND coalesce(u.hieu_luc_tu, DATE '0001-01-01')
             <= CAST(greatest(p.ngay_tiep_nhan, p.ngay_ket_thuc, p.ngay_tra, p.ngay_cap_nhat) AS DATE) END AS _unit_valid,
     row_number() OVER (PARTITION BY p._period, p.ma_ho_so ORDER BY p.ngay_cap_nhat DESC NULLS LAST, p._row DESC) = 1
-        OR p.ma_ho_so IS NULL AS _latest_in_file
+        OR p.ma_ho_so IS NULL AS _latest_in_file,
+    CASE WHEN p.ma_don_vi IS DISTINCT FROM r.ma_don_vi THEN p.ma_don_vi END AS _unit_read_as,
+    n.candidates AS _unit_candidates,
+    CASE WHEN n.read_as IS NULL AND n.candidates IS NULL AND n.name_like THEN true END AS _unit_unknown_name
 FROM landing.ho_so_typed p
-LEFT JOIN staging.don_vi u USING (ma_don_vi);
+JOIN landing.ho_so r ON r._file = p._file AND r._row = p._row
+LEFT JOIN staging.don_vi u ON u.ma_don_vi = p.ma_don_vi
+LEFT JOIN staging.unit_names_of('staging.ho_so_unresolved') n ON n._file = p._file AND n._row = p._row;
 
 -- Every file balances: rows read = rows accepted into staging + rows quarantined + rows skipped
 -- (totals rows). Read by the blocking asset check rows_reconcile.

@@ -37,3 +37,24 @@ CREATE OR REPLACE MACRO parse_number(x) AS try_cast(CASE WHEN x LIKE '%,%' AND x
 
 -- 0/1 flags (1.0/0.0 from Excel).
 CREATE OR REPLACE MACRO parse_flag(x) AS CASE parse_int(x) WHEN 1 THEN true WHEN 0 THEN false END;
+
+-- A dossier's status (trang_thai): 1–10, or the DVCQG string code meaning the same (exports.md),
+-- in any case. Anything else is NULL (type_trang_thai) or out of range (allowed_trang_thai).
+CREATE OR REPLACE MACRO parse_status(x) AS coalesce(parse_int(x), CASE lower(trim(x))
+    WHEN 'receiving' THEN 1 WHEN 'new' THEN 2 WHEN 'denied' THEN 3 WHEN 'processing' THEN 4
+    WHEN 'waiting' THEN 5 WHEN 'paying' THEN 6 WHEN 'cancelled' THEN 7 WHEN 'unresolved' THEN 8
+    WHEN 'releasing' THEN 9 WHEN 'done' THEN 10 END);
+
+-- Text as the contract compares it (pipelines/contract.py header_key): NFC, case-folded, white
+-- space (Unicode's too) folded to one space and trimmed. Units' names are matched this way.
+CREATE OR REPLACE MACRO text_key(x) AS trim(regexp_replace(lower(nfc_normalize(x)), '[\s\pZ]+', ' ', 'g'));
+
+-- The days a dossier was handled, from its landing text: from its acceptance (its submission, when
+-- it was not accepted; else its first date) to its latest date.
+CREATE OR REPLACE MACRO handled_from(nop, tiep_nhan, ket_thuc, tra, cap_nhat, fmt) AS CAST(coalesce(
+    parse_ts(tiep_nhan, fmt), parse_ts(nop, fmt),
+    least(parse_ts(ket_thuc, fmt), parse_ts(tra, fmt), parse_ts(cap_nhat, fmt))
+) AS DATE);
+CREATE OR REPLACE MACRO handled_to(nop, tiep_nhan, ket_thuc, tra, cap_nhat, fmt) AS CAST(greatest(
+    parse_ts(nop, fmt), parse_ts(tiep_nhan, fmt), parse_ts(ket_thuc, fmt), parse_ts(tra, fmt), parse_ts(cap_nhat, fmt)
+) AS DATE);

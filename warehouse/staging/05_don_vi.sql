@@ -1,4 +1,6 @@
 -- Organisational units with validity, typed (reference: replaced whole when a new file arrives).
+-- First of the kinds: the dossiers' view (10_ho_so.sql) reads the staged units, to read a unit
+-- written by its name.
 CREATE OR REPLACE VIEW staging.don_vi_parsed AS
 SELECT
     ma_don_vi,
@@ -10,3 +12,5 @@ SELECT
     ma_don_vi_ke_thua,
     _period, _file, _row
 FROM landing.don_vi;
+
+CREATE TABLE IF NOT EXISTS staging.don_vi AS FROM staging.don_vi_parsed LIMIT 0;
