@@ -18,7 +18,7 @@ import holidays
 import numpy as np
 import polars as pl
 
-from pipelines.contract import FILES
+from pipelines.contract import FILES, header_key
 from sample_data.reference import PROCEDURE_OWNER_BEFORE_MERGER, Unit, procedures, unit_valid, units
 
 FIRST, LAST = (2024, 1), (2026, 10)
@@ -46,11 +46,27 @@ class Layout:
     ts: str = "%d/%m/%Y %H:%M:%S"
     money_dots: bool = False
     nfd: bool = False
+    # ho_so as a system syncing to DVCQG sends it: the unit's name in DonViXuLy, TrangThaiHoSo as
+    # the DVCQG string codes, and no Ngày cập nhật column (DVCQG has no such field).
+    as_sent: bool = False
 
 
-def layout(index: int, plain: bool) -> Layout:
+# The month whose ho_so comes as DVCQG sends it (README, "File forms by month").
+DVCQG_AS_SENT = (2026, 3)
+DVCQG_STATUS = {1: "receiving", 2: "new", 3: "denied", 4: "processing", 5: "waiting", 6: "paying",
+                7: "cancelled", 8: "unresolved", 9: "releasing", 10: "done"}
+
+# Months whose so_hoa file was exported after the month, on this day of the next month: it also
+# holds the result documents of the month's dossiers digitized up to then (ngay_so_hoa after the
+# month's end), as a real late export does; the next month's file does not repeat them.
+SO_HOA_EXPORTED_LATER = {(2024, 3): 8, (2024, 8): 12, (2025, 1): 6, (2025, 6): 10, (2025, 11): 7, (2026, 4): 12}
+
+
+def layout(index: int, plain: bool, period: tuple[int, int] | None = None) -> Layout:
     if plain:
         return Layout()
+    if period == DVCQG_AS_SENT:
+        return Layout(profile="dvcqg", ts="%Y%m%d%H%M%S", as_sent=True)
     if index in (10, 25):
         return Layout(sep="\t", encoding="utf-16")
     if index == 14:
@@ -121,12 +137,17 @@ def generate(out: Path, dossiers: int = 200_000, seed: int = 2025, plain: bool =
         snapshot = _snapshot(active, t0, t1)
         pool = active.filter(pl.col("activity_end") > t1)
         month_payments = pl.concat([*later_payments, payments]) if later_payments else payments
-        month_docs = pl.concat([*later_docs, docs]) if later_docs else docs
         later_payments = [month_payments.filter(pl.col("thoi_diem_s") > t1)]
-        later_docs = [month_docs.filter(pl.col("ngay_so_hoa_s") > t1)]
         month_payments = month_payments.filter(pl.col("thoi_diem_s") <= t1)
-        month_docs = month_docs.filter(pl.col("ngay_so_hoa_s") <= t1)
-        lay = layout(index, plain)
+        # Documents digitized in the month; a file exported later also holds those of the
+        # month's own dossiers digitized before the export.
+        export_day = SO_HOA_EXPORTED_LATER.get((y, m))
+        exported = _seconds(end + dt.timedelta(days=export_day - 1)) if export_day else t1 + 1
+        carried = pl.concat(later_docs) if later_docs else docs.clear()
+        in_month, own = pl.col("ngay_so_hoa_s") <= t1, pl.col("ngay_so_hoa_s") < exported
+        month_docs = pl.concat([carried.filter(in_month), docs.filter(own)])
+        later_docs = [pl.concat([carried.filter(~in_month), docs.filter(~own)])]
+        lay = layout(index, plain, (y, m))
         period = f"{y}-{m:02d}"
         title = f"THÁNG {m:02d}/{y}"
         _write(out / f"ho_so_{period}", "ho_so", _ho_so_text(snapshot, lay), lay, title)
@@ -146,7 +167,7 @@ def _unit_profiles(all_units: list[Unit], rng) -> dict[str, tuple[str, float]]:
     kinds = rng.choice(["good", "slipping", "recovering", "average"], size=len(all_units), p=[0.5, 0.2, 0.1, 0.2])
     apology = rng.uniform(0.4, 1.0, size=len(all_units))
     out = {u.ma_don_vi: (str(k), float(a)) for u, k, a in zip(all_units, kinds, apology)}
-    out["H39.16"] = ("good", 1.0)  # Sở Ngoại vụ: its own plan asks 100% on time
+    out["H37.16"] = ("good", 1.0)  # Sở Ngoại vụ: its own plan asks 100% on time
     out["06001"] = ("slipping", 0.7)  # Xã Đoàn Kết: its plan asks > 99%; the sample lets it slip
     return out
 
@@ -214,38 +235,51 @@ def _new_dossiers(rng, cal, n, seq, index, months_total, start, end, all_units, 
     due = due_day * DAY + 17 * 3600
     no_due = rng.random(n) < 0.005
 
-    # Supplements: none, once, twice; each waits 1–10 days for the applicant.
-    r = rng.random(n)
-    n_supp = np.where(r < 0.02, 2, np.where(r < 0.11, 1, 0))
-    first_req = received + (rng.uniform(0.1, 0.4, size=n) * np.maximum(p_days, 1) * 1.4 * DAY).astype(np.int64)
-    wait1 = rng.integers(1, 10, size=n) * DAY + rng.integers(0, 8 * 3600, size=n)
-    second_req = first_req + wait1 + rng.integers(1, 4, size=n) * DAY
-    wait2 = rng.integers(1, 8, size=n) * DAY
-    supp_hours = np.where(n_supp >= 1, wait1 / 3600, 0) + np.where(n_supp == 2, wait2 / 3600, 0)
-    last_req = np.where(n_supp == 2, second_req, first_req)
-    last_done = np.where(n_supp == 2, second_req + wait2, first_req + wait1)
-    abandoned = (n_supp >= 1) & (rng.random(n) < 0.12)  # applicant never supplements: withdrawn later
-
+    # The agency's own schedule: on time, or late by 1–11 working days after the due date.
     late_p = np.array([_late_share(k, progress) for k in kinds])
     late = rng.random(n) < late_p
     work_share = rng.uniform(0.25, 0.98, size=n)
     end_day = np.where(late, cal.add_working_days(due_day, rng.integers(1, 12, size=n)),
                        cal.add_working_days(day, np.floor(work_share * p_days).astype(int)))
-    finish = np.maximum(end_day * DAY + rng.integers(8 * 3600, 17 * 3600, size=n), received + 3600)
-    finish = finish + (supp_hours * 3600).astype(np.int64)
-    finish = np.where(abandoned, last_req + 30 * DAY, finish)
+    agency_end = np.maximum(end_day * DAY + rng.integers(8 * 3600, 17 * 3600, size=n), received + 3600)
+    agency_time = agency_end - received
+
+    # Supplements: none, once, twice. The agency asks after part of its own work; the applicant
+    # takes 1–10 days (whole tenths of an hour, so Số giờ bổ sung is exact to its one decimal);
+    # the agency's clock stops meanwhile, so the dossier finishes that much later. Every request
+    # and completion falls between acceptance and the end of processing.
+    r = rng.random(n)
+    n_supp = np.where(r < 0.02, 2, np.where(r < 0.11, 1, 0))
+    share1 = rng.uniform(0.1, 0.6, size=n)
+    share2 = rng.uniform(0.2, 0.8, size=n)
+    first_req = received + (share1 * agency_time).astype(np.int64)
+    wait1 = rng.integers(1, 10, size=n) * DAY + rng.integers(0, 80, size=n) * 360
+    second_req = first_req + wait1 + (share2 * (1 - share1) * agency_time).astype(np.int64)
+    wait2 = rng.integers(1, 8, size=n) * DAY + rng.integers(0, 80, size=n) * 360
+    supp_seconds = np.where(n_supp >= 1, wait1, 0) + np.where(n_supp == 2, wait2, 0)
+    last_req = np.where(n_supp == 2, second_req, first_req)
+    last_done = np.where(n_supp == 2, second_req + wait2, first_req + wait1)
+    # Some applicants never answer the latest request: they withdraw after 30 days (status 7), or
+    # the agency stops processing after 15–45 days (status 8); the request stays pending.
+    abandoned = (n_supp >= 1) & (rng.random(n) < 0.12) & ~(never_accepted | refused | withdrawn | stopped)
+    abandon_withdrawn = rng.random(n) < 0.55
+    abandoned_after = np.where(abandon_withdrawn, 30 * DAY, rng.integers(15, 46, size=n) * DAY) + rng.integers(
+        3600, 8 * 3600, size=n)
+
+    finish = agency_end + supp_seconds
+    finish = np.where(abandoned, last_req + abandoned_after, finish)
     finish = np.where(withdrawn, received + rng.integers(1, 6, size=n) * DAY, finish)
     finish = np.where(stopped, received + rng.integers(2, 15, size=n) * DAY, finish)
 
     finish = np.where(never_accepted | refused, received, finish)
-    status = np.where(never_accepted, 1, np.where(refused, 3, np.where(withdrawn | abandoned, 7, np.where(stopped, 8, 10))))
+    status = np.where(never_accepted, 1, np.where(refused, 3, np.where(
+        withdrawn | (abandoned & abandon_withdrawn), 7, np.where(stopped | abandoned, 8, 10))))
     not_returned = (status == 10) & (rng.random(n) < 0.1)
     status = np.where(not_returned, 9, status)
     returned = np.where(status == 10, finish + rng.integers(600, 3 * DAY, size=n), -1)
     n_supp = np.where(never_accepted | refused | withdrawn | stopped, 0, n_supp)
-    supp_hours = np.where(n_supp == 0, 0.0, np.where(abandoned, np.where(n_supp == 2, wait1 / 3600, 0), supp_hours))
 
-    really_late = (status >= 9) & (finish - (supp_hours * 3600).astype(np.int64) > due)
+    really_late = (status >= 9) & (agency_end > due)
     apology_p = np.array([profile[c][1] for c in u_codes])
     apology = really_late & (rng.random(n) < apology_p)
     new_due = np.where(apology, due + rng.integers(2, 10, size=n) * DAY, -1)
@@ -257,13 +291,13 @@ def _new_dossiers(rng, cal, n, seq, index, months_total, start, end, all_units, 
     doi_tuong = rng.choice([1, 2, 3, 4], size=n, p=[0.8, 0.15, 0.03, 0.02])
     yymm = f"{start:%y%m}"
     frame = pl.DataFrame({
-        "ma_ho_so": [f"H39.{yymm}.{seq + i:08d}" for i in range(n)],
+        "ma_ho_so": [f"H37.{yymm}.{seq + i:08d}" for i in range(n)],
         "proc": proc_idx, "ma_don_vi": u_codes, "kenh": kenh, "toan_trinh": toan_trinh,
         "submitted": submitted, "received": received, "due": np.where(no_due, -1, due),
         "finish": finish, "returned": returned, "final_status": status, "n_supp": n_supp,
-        "first_req": first_req, "last_req": last_req, "last_done": np.where(abandoned, -1, last_done),
-        "second_req": second_req, "wait1": wait1,
-        "supp_hours": supp_hours, "apology": apology.astype(int), "new_due": new_due, "rating": rating,
+        "first_req": first_req, "last_done": np.where(abandoned, -1, last_done),
+        "second_req": second_req, "wait1": wait1, "wait2": wait2,
+        "apology": apology.astype(int), "new_due": new_due, "rating": rating,
         "doi_tuong": doi_tuong, "fee": p_fee,
     })
     return frame.with_columns(pl.max_horizontal("received", "finish", "returned").alias("activity_end"))
@@ -276,12 +310,13 @@ def _snapshot(active: pl.DataFrame, t0: int, t1: int) -> pl.DataFrame:
     d = active.filter((pl.col("submitted") <= t1) & (pl.col("activity_end") >= t0))
     done = pl.col("finish") <= t1
     refused = pl.col("final_status").is_in([1, 3])  # never accepted: no acceptance date
-    # Supplement state at t1: requests made so far, completed cycles so far, one pending?
+    # Supplement state at t1: requests made so far, cycles completed so far, one pending?
+    # (last_done < 0: the applicant never answered the latest request.)
     req1 = (pl.col("n_supp") >= 1) & (pl.col("first_req") <= t1)
     req2 = (pl.col("n_supp") == 2) & (pl.col("second_req") <= t1)
-    pending = (req1 & ~req2 & (pl.col("first_req") + pl.col("wait1") > t1)) | (
-        req2 & ((pl.col("last_done") < 0) | (pl.col("last_done") > t1))) | (
-        req1 & (pl.col("last_done") < 0) & (pl.col("n_supp") == 1))
+    done1 = req1 & ~((pl.col("n_supp") == 1) & (pl.col("last_done") < 0)) & (pl.col("first_req") + pl.col("wait1") <= t1)
+    done2 = req2 & (pl.col("last_done") >= 0) & (pl.col("last_done") <= t1)
+    pending = (req1 & ~req2 & ~done1) | (req2 & ~done2)
     status = (
         pl.when(refused).then(pl.col("final_status"))
         .when(done & (pl.col("final_status") == 10) & (pl.col("returned") > t1)).then(9)
@@ -291,16 +326,13 @@ def _snapshot(active: pl.DataFrame, t0: int, t1: int) -> pl.DataFrame:
         .when(pl.col("received") > t1 - 86400).then(2)
         .otherwise(4)
     )
-    requests = pl.when(done).then(pl.col("n_supp")).otherwise(req1.cast(pl.Int32) + req2.cast(pl.Int32))
-    completed_hours = (
-        pl.when(done).then(pl.col("supp_hours"))
-        .otherwise(pl.when(req1 & (pl.col("first_req") + pl.col("wait1") <= t1)).then(pl.col("wait1") / 3600).otherwise(0.0)
-                   + pl.when(req2 & (pl.col("last_done") > 0) & (pl.col("last_done") <= t1))
-                   .then(pl.col("supp_hours") - pl.col("wait1") / 3600).otherwise(0.0))
-    )
+    requests = req1.cast(pl.Int32) + req2.cast(pl.Int32)
+    # Hours waited over the cycles completed by t1: exactly request → completion, summed.
+    completed_hours = (pl.when(done1).then(pl.col("wait1")).otherwise(0)
+                       + pl.when(done2).then(pl.col("wait2")).otherwise(0)) / 3600
     last_req = pl.when(req2).then(pl.col("second_req")).when(req1).then(pl.col("first_req"))
-    last_done = pl.when(pending | (pl.col("last_done") < 0) | (pl.col("last_done") > t1)).then(None).otherwise(
-        pl.when(req2).then(pl.col("last_done")).when(req1).then(pl.col("first_req") + pl.col("wait1")))
+    last_done = pl.when(req2).then(pl.when(done2).then(pl.col("last_done"))).when(done1).then(
+        pl.col("first_req") + pl.col("wait1"))
     d = d.with_columns(
         status.alias("trang_thai"), requests.alias("so_lan_bo_sung"), completed_hours.round(1).alias("gio_bo_sung"),
         last_req.alias("ngay_yeu_cau_bo_sung"), last_done.alias("ngay_hoan_thanh_bo_sung"),
@@ -388,11 +420,47 @@ def _ho_so_text(s: pl.DataFrame, lay: Layout) -> pl.DataFrame:
         "proc": range(len(procs)), "ma_tthc": [p.ma_tthc for p in procs], "ten_tthc": [p.ten_tthc for p in procs],
         "ma_linh_vuc": [p.ma_linh_vuc for p in procs], "ten_linh_vuc": [p.ten_linh_vuc for p in procs]})
     s = s.join(catalog, on="proc", how="left").rename({"submitted": "ngay_nop", "doi_tuong": "loai_doi_tuong"})
+    if lay.as_sent:
+        s = s.with_columns(_unit_as_sent(s), pl.col("trang_thai").replace_strict(DVCQG_STATUS, return_dtype=pl.String))
     times = ["ngay_nop", "ngay_tiep_nhan", "ngay_hen_tra", "ngay_ket_thuc", "ngay_tra", "ngay_yeu_cau_bo_sung",
              "ngay_hoan_thanh_bo_sung", "ngay_hen_tra_moi", "ngay_cap_nhat"]
     s = s.with_columns([_ts(c, lay) for c in times])
     s = s.with_columns(pl.when(pl.col("kenh") == 2).then(pl.col("toan_trinh").cast(pl.String)).otherwise(pl.lit("")).alias("toan_trinh"))
+    if lay.as_sent:
+        return s.select([c for c in FILES["ho_so"].names if c != "ngay_cap_nhat"]).cast(pl.String)
     return s.select(FILES["ho_so"].names).cast(pl.String)
+
+
+def _unit_as_sent(s: pl.DataFrame) -> pl.Series:
+    """DonViXuLy as DVCQG-syncing systems write it: the unit's name, with the odd row in other
+    case or spacing. A name that is not the name of exactly one unit valid on the day the
+    dossier was submitted and accepted (compared as header_key compares) could not be resolved,
+    so such a row keeps the code; the sample's units have no such clash in 2026 (the clashing
+    names are old communes', valid until 30/6/2025)."""
+    all_units = units()
+    far = 10 ** 6
+    valid = pl.DataFrame({
+        "ma_don_vi": [u.ma_don_vi for u in all_units], "ten_don_vi": [u.ten_don_vi for u in all_units],
+        "key": [header_key(u.ten_don_vi) for u in all_units],
+        "tu": [(u.hieu_luc_tu - EPOCH).days for u in all_units],
+        "den": [(u.hieu_luc_den - EPOCH).days if u.hieu_luc_den else far for u in all_units]})
+    rows = s.select(pl.int_range(pl.len()).alias("row"), "ma_don_vi", (pl.col("ngay_nop") // DAY).alias("nop"),
+                    (pl.col("received") // DAY).alias("nhan"), pl.col("ma_ho_so").str.slice(-2).cast(pl.Int32).alias("v"))
+    rows = rows.join(valid.select("ma_don_vi", "ten_don_vi", "key"), on="ma_don_vi", how="left")
+    namesakes = (rows.select("row", "key", "nop", "nhan").join(valid.select("key", "tu", "den"), on="key")
+                 .group_by("row").agg(
+                     ((pl.col("tu") <= pl.col("nop")) & (pl.col("nop") <= pl.col("den"))).sum().alias("at_nop"),
+                     ((pl.col("tu") <= pl.col("nhan")) & (pl.col("nhan") <= pl.col("den"))).sum().alias("at_nhan")))
+    rows = rows.join(namesakes, on="row", how="left").sort("row")
+    name, v = pl.col("ten_don_vi"), pl.col("v")
+    written = (
+        pl.when(v < 3).then(name.str.to_uppercase())
+        .when(v < 5).then(name.str.to_lowercase())
+        .when(v < 7).then(name.str.replace_all(" ", "  ", literal=True))
+        .when(v < 8).then(pl.lit(" ") + name + pl.lit(" "))
+        .otherwise(name))
+    unique = (pl.col("at_nop") == 1) & (pl.col("at_nhan") == 1)
+    return rows.select(pl.when(unique).then(written).otherwise(pl.col("ma_don_vi")).alias("ma_don_vi")).to_series()
 
 
 def _money(col: str, lay: Layout) -> pl.Expr:
@@ -412,12 +480,13 @@ def _docs_text(d: pl.DataFrame, lay: Layout) -> pl.DataFrame:
     return d.with_columns(_ts("ngay_so_hoa_s", lay).alias("ngay_so_hoa")).select(FILES["so_hoa"].names).cast(pl.String)
 
 
-def _headers(kind: str, lay: Layout) -> list[str]:
-    return [(c.dvcqg or c.header) if lay.profile == "dvcqg" else c.header for c in FILES[kind].columns]
+def _headers(kind: str, lay: Layout, names: list[str]) -> list[str]:
+    columns = {c.name: c for c in FILES[kind].columns}
+    return [(columns[n].dvcqg or columns[n].header) if lay.profile == "dvcqg" else columns[n].header for n in names]
 
 
 def _write(stem: Path, kind: str, frame: pl.DataFrame, lay: Layout, title: str) -> None:
-    headers = _headers(kind, lay)
+    headers = _headers(kind, lay, frame.columns)
     if lay.nfd:
         frame = frame.with_columns(pl.col(c).map_elements(lambda v: unicodedata.normalize("NFD", v), return_dtype=pl.String)
                                    for c in ("ten_tthc", "ten_linh_vuc", "danh_gia") if c in frame.columns)

@@ -30,32 +30,33 @@ class Unit:
     weight: float = 1.0  # relative dossier volume
 
 
-PROVINCE = Unit("H39", "UBND tỉnh Lạng Sơn", "tinh", None, START)
+# H37: Lạng Sơn's code on the National Public Service Portal (DVCQG); dossier codes start with it.
+PROVINCE = Unit("H37", "UBND tỉnh Lạng Sơn", "tinh", None, START)
 
 # (code, name, weight, valid until, successor); codes are invented, names and mergers real.
 _DEPARTMENTS = [
-    ("H39.01", "Sở Tư pháp", 3.0, None, None),
-    ("H39.02", "Sở Tài chính", 2.5, None, None),
-    ("H39.03", "Sở Kế hoạch và Đầu tư", 2.5, MERGER_DEPARTMENTS, "H39.02"),
-    ("H39.04", "Sở Xây dựng", 1.5, None, None),
-    ("H39.05", "Sở Giao thông vận tải", 3.0, MERGER_DEPARTMENTS, "H39.04"),
-    ("H39.06", "Sở Tài nguyên và Môi trường", 1.5, MERGER_DEPARTMENTS, "H39.20"),
-    ("H39.07", "Sở Nông nghiệp và Phát triển nông thôn", 1.0, MERGER_DEPARTMENTS, "H39.20"),
-    ("H39.08", "Sở Khoa học và Công nghệ", 0.4, None, None),
-    ("H39.09", "Sở Thông tin và Truyền thông", 0.4, MERGER_DEPARTMENTS, "H39.08"),
-    ("H39.10", "Sở Nội vụ", 0.6, None, None),
-    ("H39.11", "Sở Lao động - Thương binh và Xã hội", 1.5, MERGER_DEPARTMENTS, "H39.10"),
-    ("H39.12", "Sở Y tế", 1.5, None, None),
-    ("H39.13", "Sở Giáo dục và Đào tạo", 0.8, None, None),
-    ("H39.14", "Sở Công Thương", 1.2, None, None),
-    ("H39.15", "Sở Văn hóa, Thể thao và Du lịch", 0.6, None, None),
-    ("H39.16", "Sở Ngoại vụ", 0.3, None, None),
-    ("H39.17", "Ban Dân tộc", 0.2, MERGER_DEPARTMENTS, "H39.21"),
-    ("H39.18", "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng - Lạng Sơn", 0.5, None, None),
-    ("H39.20", "Sở Nông nghiệp và Môi trường", 2.5, None, None),
-    ("H39.21", "Sở Dân tộc và Tôn giáo", 0.2, None, None),
+    ("H37.01", "Sở Tư pháp", 3.0, None, None),
+    ("H37.02", "Sở Tài chính", 2.5, None, None),
+    ("H37.03", "Sở Kế hoạch và Đầu tư", 2.5, MERGER_DEPARTMENTS, "H37.02"),
+    ("H37.04", "Sở Xây dựng", 1.5, None, None),
+    ("H37.05", "Sở Giao thông vận tải", 3.0, MERGER_DEPARTMENTS, "H37.04"),
+    ("H37.06", "Sở Tài nguyên và Môi trường", 1.5, MERGER_DEPARTMENTS, "H37.20"),
+    ("H37.07", "Sở Nông nghiệp và Phát triển nông thôn", 1.0, MERGER_DEPARTMENTS, "H37.20"),
+    ("H37.08", "Sở Khoa học và Công nghệ", 0.4, None, None),
+    ("H37.09", "Sở Thông tin và Truyền thông", 0.4, MERGER_DEPARTMENTS, "H37.08"),
+    ("H37.10", "Sở Nội vụ", 0.6, None, None),
+    ("H37.11", "Sở Lao động - Thương binh và Xã hội", 1.5, MERGER_DEPARTMENTS, "H37.10"),
+    ("H37.12", "Sở Y tế", 1.5, None, None),
+    ("H37.13", "Sở Giáo dục và Đào tạo", 0.8, None, None),
+    ("H37.14", "Sở Công Thương", 1.2, None, None),
+    ("H37.15", "Sở Văn hóa, Thể thao và Du lịch", 0.6, None, None),
+    ("H37.16", "Sở Ngoại vụ", 0.3, None, None),
+    ("H37.17", "Ban Dân tộc", 0.2, MERGER_DEPARTMENTS, "H37.21"),
+    ("H37.18", "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng - Lạng Sơn", 0.5, None, None),
+    ("H37.20", "Sở Nông nghiệp và Môi trường", 2.5, None, None),
+    ("H37.21", "Sở Dân tộc và Tôn giáo", 0.2, None, None),
 ]
-_NEW_DEPARTMENTS = {"H39.20", "H39.21"}
+_NEW_DEPARTMENTS = {"H37.20", "H37.21"}
 
 # GSO district codes; all abolished on 1/7/2025.
 DISTRICTS = [
@@ -170,78 +171,78 @@ FIELDS = [
     ("GDH", "Giáo dục (cấp huyện)", "huyen", None, [
         ("Cho phép trường mầm non hoạt động giáo dục", "k", 0, 20), ("Chuyển trường đối với học sinh trung học cơ sở", "t", 0, 3),
         ("Xét cấp hỗ trợ học tập cho trẻ mẫu giáo", "p", 0, 10)]),
-    ("LLTP", "Lý lịch tư pháp", "tinh", "H39.01", [
+    ("LLTP", "Lý lịch tư pháp", "tinh", "H37.01", [
         ("Cấp phiếu lý lịch tư pháp cho công dân Việt Nam", "t", 1, 10),
         ("Cấp phiếu lý lịch tư pháp cho cơ quan nhà nước, tổ chức chính trị", "t", 0, 10),
         ("Cấp phiếu lý lịch tư pháp cho người nước ngoài", "p", 1, 15)]),
-    ("TGPL", "Công chứng, luật sư và trợ giúp pháp lý", "tinh", "H39.01", [
+    ("TGPL", "Công chứng, luật sư và trợ giúp pháp lý", "tinh", "H37.01", [
         ("Đăng ký hoạt động văn phòng công chứng", "p", 1, 10), ("Đăng ký hoạt động của tổ chức hành nghề luật sư", "p", 1, 10),
         ("Yêu cầu trợ giúp pháp lý", "p", 0, 3), ("Cấp thẻ công chứng viên", "p", 1, 10)]),
-    ("DT", "Đầu tư và doanh nghiệp", "tinh", "H39.02", [
+    ("DT", "Đầu tư và doanh nghiệp", "tinh", "H37.02", [
         ("Đăng ký thành lập doanh nghiệp tư nhân", "t", 1, 3), ("Đăng ký thành lập công ty TNHH một thành viên", "t", 1, 3),
         ("Đăng ký thay đổi nội dung đăng ký doanh nghiệp", "t", 1, 3), ("Thông báo tạm ngừng kinh doanh", "t", 0, 3),
         ("Giải thể doanh nghiệp", "t", 0, 5), ("Cấp giấy chứng nhận đăng ký đầu tư", "p", 0, 15),
         ("Điều chỉnh giấy chứng nhận đăng ký đầu tư", "p", 0, 10), ("Chấp thuận chủ trương đầu tư", "k", 0, 35)]),
-    ("NS", "Quản lý ngân sách và công sản", "tinh", "H39.02", [
+    ("NS", "Quản lý ngân sách và công sản", "tinh", "H37.02", [
         ("Cấp mã số đơn vị có quan hệ với ngân sách", "t", 0, 2), ("Thẩm định giá tài sản công", "k", 0, 15),
         ("Quyết toán dự án hoàn thành sử dụng vốn đầu tư công", "k", 0, 30)]),
-    ("XD", "Xây dựng", "tinh", "H39.04", [
+    ("XD", "Xây dựng", "tinh", "H37.04", [
         ("Cấp giấy phép xây dựng công trình cấp I, cấp II", "p", 1, 20), ("Thẩm định dự án đầu tư xây dựng", "k", 1, 25),
         ("Thẩm định thiết kế xây dựng triển khai sau thiết kế cơ sở", "k", 1, 30),
         ("Cấp chứng chỉ hành nghề hoạt động xây dựng hạng II, III", "t", 1, 20),
         ("Cấp chứng chỉ năng lực hoạt động xây dựng", "t", 1, 20), ("Cấp giấy phép chặt hạ, dịch chuyển cây xanh", "p", 0, 10)]),
-    ("GT", "Đường bộ", "tinh", "H39.04", [
+    ("GT", "Đường bộ", "tinh", "H37.04", [
         ("Cấp đổi giấy phép lái xe", "t", 1, 5), ("Cấp lại giấy phép lái xe", "t", 1, 10),
         ("Cấp phép lưu hành xe quá tải trọng, quá khổ giới hạn", "t", 1, 2), ("Cấp giấy phép kinh doanh vận tải bằng xe ô tô", "t", 1, 5),
         ("Cấp phù hiệu xe ô tô kinh doanh vận tải", "t", 1, 2), ("Cấp giấy phép thi công công trình trên đường bộ", "p", 0, 7),
         ("Đăng ký khai thác tuyến vận tải hành khách cố định", "t", 0, 5)]),
-    ("MT", "Tài nguyên, môi trường", "tinh", "H39.20", [
+    ("MT", "Tài nguyên, môi trường", "tinh", "H37.20", [
         ("Cấp giấy phép môi trường", "p", 1, 30), ("Thẩm định báo cáo đánh giá tác động môi trường", "k", 1, 30),
         ("Cấp giấy phép khai thác nước mặt", "p", 1, 20), ("Cấp giấy phép thăm dò khoáng sản", "k", 1, 45),
         ("Đăng ký biến động đất đai đối với tổ chức", "p", 1, 10), ("Cung cấp dữ liệu đất đai", "t", 1, 3)]),
-    ("NN", "Nông nghiệp", "tinh", "H39.20", [
+    ("NN", "Nông nghiệp", "tinh", "H37.20", [
         ("Cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm nông lâm thủy sản", "p", 1, 15),
         ("Cấp giấy chứng nhận kiểm dịch động vật vận chuyển ra khỏi tỉnh", "t", 1, 3),
         ("Cấp giấy phép vận chuyển thuốc bảo vệ thực vật", "p", 1, 10), ("Công nhận làng nghề", "k", 0, 30),
         ("Phê duyệt phương án khai thác thực vật rừng", "k", 0, 15)]),
-    ("TL", "Thủy lợi", "tinh", "H39.20", [
+    ("TL", "Thủy lợi", "tinh", "H37.20", [
         ("Cấp giấy phép hoạt động trong phạm vi bảo vệ công trình thủy lợi", "p", 1, 15),
         ("Phê duyệt phương án cắm mốc chỉ giới phạm vi bảo vệ công trình thủy lợi", "k", 0, 20),
         ("Cấp giấy phép xả nước thải vào công trình thủy lợi", "p", 1, 20)]),
-    ("KHCN", "Khoa học, công nghệ và viễn thông", "tinh", "H39.08", [
+    ("KHCN", "Khoa học, công nghệ và viễn thông", "tinh", "H37.08", [
         ("Đăng ký kết quả thực hiện nhiệm vụ khoa học và công nghệ", "p", 0, 10),
         ("Cấp giấy phép hoạt động in xuất bản phẩm", "t", 1, 10), ("Cấp giấy phép thiết lập trang thông tin điện tử tổng hợp", "t", 1, 10),
         ("Cấp giấy chứng nhận đăng ký hoạt động khoa học và công nghệ", "p", 1, 15)]),
-    ("LD", "Lao động, việc làm", "tinh", "H39.10", [
+    ("LD", "Lao động, việc làm", "tinh", "H37.10", [
         ("Cấp giấy phép lao động cho người nước ngoài", "t", 1, 5), ("Cấp lại giấy phép lao động cho người nước ngoài", "t", 1, 3),
         ("Giải quyết hưởng trợ cấp thất nghiệp", "p", 0, 20), ("Đăng ký nội quy lao động", "t", 0, 7),
         ("Cấp giấy phép hoạt động dịch vụ việc làm", "p", 1, 7)]),
-    ("TC", "Tổ chức, công chức và thi đua khen thưởng", "tinh", "H39.10", [
+    ("TC", "Tổ chức, công chức và thi đua khen thưởng", "tinh", "H37.10", [
         ("Thẩm định thành lập tổ chức hành chính", "k", 0, 15), ("Công nhận ban vận động thành lập hội", "k", 0, 30),
         ("Tặng bằng khen của Chủ tịch UBND tỉnh", "p", 0, 20)]),
-    ("YT", "Y tế, dược", "tinh", "H39.12", [
+    ("YT", "Y tế, dược", "tinh", "H37.12", [
         ("Cấp chứng chỉ hành nghề dược", "t", 1, 20), ("Cấp giấy chứng nhận đủ điều kiện kinh doanh dược", "p", 1, 30),
         ("Cấp giấy phép hoạt động khám bệnh, chữa bệnh", "p", 1, 30), ("Cấp giấy phép hành nghề khám bệnh, chữa bệnh", "t", 1, 20),
         ("Công bố cơ sở đủ điều kiện thực hiện khám sức khỏe", "t", 0, 10), ("Cấp giấy tiếp nhận đăng ký bản công bố mỹ phẩm", "t", 1, 5)]),
-    ("GD", "Giáo dục và đào tạo", "tinh", "H39.13", [
+    ("GD", "Giáo dục và đào tạo", "tinh", "H37.13", [
         ("Cấp bản sao văn bằng, chứng chỉ từ sổ gốc", "t", 1, 1), ("Chỉnh sửa nội dung văn bằng, chứng chỉ", "p", 0, 5),
         ("Cho phép trung tâm ngoại ngữ, tin học hoạt động giáo dục", "p", 1, 20), ("Công nhận trường đạt chuẩn quốc gia", "k", 0, 30)]),
-    ("CTH", "Công thương", "tinh", "H39.14", [
+    ("CTH", "Công thương", "tinh", "H37.14", [
         ("Cấp giấy chứng nhận đủ điều kiện cửa hàng bán lẻ xăng dầu", "t", 1, 15), ("Cấp giấy phép bán buôn rượu", "t", 1, 10),
         ("Cấp giấy phép hoạt động điện lực", "p", 1, 15), ("Đăng ký tổ chức hội chợ, triển lãm thương mại", "t", 0, 7),
         ("Cấp giấy chứng nhận xuất xứ hàng hóa", "t", 1, 1), ("Cấp giấy phép sử dụng vật liệu nổ công nghiệp", "p", 1, 10)]),
-    ("VH", "Văn hóa, thể thao và du lịch", "tinh", "H39.15", [
+    ("VH", "Văn hóa, thể thao và du lịch", "tinh", "H37.15", [
         ("Cấp giấy phép kinh doanh dịch vụ lữ hành nội địa", "t", 1, 10), ("Công nhận hạng cơ sở lưu trú du lịch", "p", 1, 30),
         ("Cấp thẻ hướng dẫn viên du lịch", "t", 1, 15), ("Cấp giấy phép tổ chức biểu diễn nghệ thuật", "t", 0, 5),
         ("Cấp giấy chứng nhận đủ điều kiện kinh doanh hoạt động thể thao", "p", 1, 7)]),
-    ("NV", "Ngoại vụ", "tinh", "H39.16", [
+    ("NV", "Ngoại vụ", "tinh", "H37.16", [
         ("Cho phép tổ chức hội nghị, hội thảo quốc tế", "p", 0, 15), ("Cho phép sử dụng thẻ đi lại của doanh nhân APEC", "t", 0, 10),
         ("Xác nhận danh sách đoàn công tác nước ngoài", "p", 0, 5)]),
-    ("KKT", "Quản lý khu kinh tế cửa khẩu", "tinh", "H39.18", [
+    ("KKT", "Quản lý khu kinh tế cửa khẩu", "tinh", "H37.18", [
         ("Cấp giấy chứng nhận đăng ký đầu tư trong khu kinh tế", "p", 0, 15),
         ("Cấp giấy phép lao động cho người nước ngoài làm việc trong khu kinh tế", "t", 1, 5),
         ("Cấp giấy phép xây dựng công trình trong khu kinh tế", "p", 1, 20)]),
-    ("DTTG", "Dân tộc, tôn giáo", "tinh", "H39.21", [
+    ("DTTG", "Dân tộc, tôn giáo", "tinh", "H37.21", [
         ("Công nhận người có uy tín trong đồng bào dân tộc thiểu số", "k", 0, 20),
         ("Đăng ký hoạt động tín ngưỡng", "p", 0, 15), ("Chấp thuận tổ chức cuộc lễ ngoài cơ sở tôn giáo", "p", 0, 15)]),
 ]
@@ -274,5 +275,5 @@ def procedures() -> list[Procedure]:
 
 
 # Which departments' dossiers (before the merger) use which department's procedures.
-PROCEDURE_OWNER_BEFORE_MERGER = {"H39.03": "H39.02", "H39.05": "H39.04", "H39.06": "H39.20", "H39.07": "H39.20",
-                                 "H39.09": "H39.08", "H39.11": "H39.10", "H39.17": "H39.21"}
+PROCEDURE_OWNER_BEFORE_MERGER = {"H37.03": "H37.02", "H37.05": "H37.04", "H37.06": "H37.20", "H37.07": "H37.20",
+                                 "H37.09": "H37.08", "H37.11": "H37.10", "H37.17": "H37.21"}

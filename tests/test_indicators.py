@@ -355,4 +355,4 @@ def test_reported_indicators_are_loaded_validated_and_judged(inbox, cchc_home, t
     assert main(["template", "--year", "2025", "--out", str(form)]) == 0
     sheet = read_excel(form).load_sheet("chi_so_bao_cao").to_polars()
     assert sheet.columns == ["Kỳ", "Mã đơn vị", "Mã chỉ số", "Giá trị", "Ghi chú"]
-    assert ("2025", "H39.04", "public_investment_disbursement_rate") in sheet.select(sheet.columns[:3]).rows()
+    assert ("2025", "H37.04", "public_investment_disbursement_rate") in sheet.select(sheet.columns[:3]).rows()

@@ -52,17 +52,17 @@ def test_every_target_is_well_formed():
 # A sample of the spec's table "Targets from the plans", checked against the registry:
 # (plan prefix, year, scope_code, indicator, comparator, threshold), and words its quote holds.
 SPEC_SAMPLE = [
-    ("000", 2024, "H39", "on_time_rate", ">", 99, "99%"),
-    ("000", 2024, "H39", "late_apology_rate", ">=", 100, "xin lỗi"),
+    ("000", 2024, "H37", "on_time_rate", ">", 99, "99%"),
+    ("000", 2024, "H37", "late_apology_rate", ">=", 100, "xin lỗi"),
     ("000", 2024, "tinh", "dossier_digitization_rate", ">=", 90, "90%"),
     ("000", 2024, "huyen", "result_digitization_rate", ">=", 80, "80%"),
     ("000", 2024, "xa", "dossier_digitization_rate", ">=", 75, "75%"),
-    ("000", 2024, "H39", "dvcqg_payment_share", ">=", 30, "30%"),
-    ("001", 2026, "H39", "e_result_rate", ">=", 100, "100%"),
-    ("001", 2026, "H39", "satisfaction_rate", ">=", 90, "90%"),
-    ("002", 2025, "H39.04", "full_process_rate", ">", 80, "80%"),
-    ("002", 2025, "H39.04", "online_payment_rate", ">", 50, "50%"),
-    ("003", 2025, "H39.16", "on_time_rate", ">=", 100, "100%"),
+    ("000", 2024, "H37", "dvcqg_payment_share", ">=", 30, "30%"),
+    ("001", 2026, "H37", "e_result_rate", ">=", 100, "100%"),
+    ("001", 2026, "H37", "satisfaction_rate", ">=", 90, "90%"),
+    ("002", 2025, "H37.04", "full_process_rate", ">", 80, "80%"),
+    ("002", 2025, "H37.04", "online_payment_rate", ">", 50, "50%"),
+    ("003", 2025, "H37.16", "on_time_rate", ">=", 100, "100%"),
     ("004", 2025, "06001", "dvcqg_payment_share", ">=", 60, "60%"),
 ]
 
