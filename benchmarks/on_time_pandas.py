@@ -25,13 +25,15 @@ def on_time_rate(inbox: Path) -> pd.DataFrame:
 
     d = pd.DataFrame({"unit": latest["Mã đơn vị"], "status": latest["Trạng thái"].astype(int)})
     for column, name in [("tiep_nhan", "Ngày tiếp nhận"), ("hen_tra", "Ngày hẹn trả"),
-                         ("ket_thuc", "Ngày kết thúc xử lý"), ("yeu_cau", "Ngày yêu cầu bổ sung")]:
+                         ("ket_thuc", "Ngày kết thúc xử lý"), ("yeu_cau", "Ngày yêu cầu bổ sung"),
+                         ("hoan_thanh", "Ngày hoàn thành bổ sung")]:
         d[column] = pd.to_datetime(latest[name].replace("", None), format=FMT)
     d["so_lan"] = pd.to_numeric(latest["Số lần yêu cầu bổ sung"].replace("", "0"))
     d["gio"] = pd.to_numeric(latest["Số giờ bổ sung"].replace("", "0"))
     d = d[~d["status"].isin([1, 3]) & d["tiep_nhan"].notna()]
-    d["end"] = d["ket_thuc"].where(d["status"].isin([7, 8, 9, 10]), d["yeu_cau"].where(d["status"] == 5))
-    d["adjusted"] = (d["end"] - pd.to_timedelta(d["gio"], unit="h")).dt.normalize()
+    d["end"] = d["ket_thuc"].where(d["status"].isin([7, 8, 9, 10]))
+    # the supplement window [request, completion); pending (no end) when not completed after the request
+    d["w_end"] = d["hoan_thanh"].where(d["hoan_thanh"] >= d["yeu_cau"], pd.Timestamp.max)
     d["due"] = d["hen_tra"].dt.normalize()
 
     units = pd.read_csv(inbox / "don_vi.csv", dtype=str, keep_default_na=False)
@@ -41,12 +43,21 @@ def on_time_rate(inbox: Path) -> pd.DataFrame:
 
     rows = []
     for month in pd.period_range(raw["file_period"].min(), raw["file_period"].max(), freq="M"):
-        start, last = month.start_time, month.end_time.normalize()
-        scoped = d[(d["tiep_nhan"] < last + pd.Timedelta(days=1)) & (d["end"].isna() | (d["end"] >= start))]
-        finished = scoped["end"] < last + pd.Timedelta(days=1)
-        on_time = (scoped["so_lan"] < 2) & (
-            (finished & (scoped["due"].isna() | (scoped["adjusted"] <= scoped["due"])))
-            | (~finished & (scoped["due"].isna() | (scoped["due"] >= last))))
+        start, stop = month.start_time, month.end_time.normalize() + pd.Timedelta(days=1)
+        last = stop - pd.Timedelta(days=1)
+        received = d[(d["tiep_nhan"] < stop) & (d["end"].isna() | (d["end"] >= start))]  # T is never after E
+        # where each dossier stood at the month's end, and its time T
+        waiting = ((received["yeu_cau"] < stop) & (received["w_end"] >= stop)
+                   & (received["end"].isna() | (received["end"] >= stop)))
+        dropped_waiting = (received["status"].isin([7, 8]) & (received["end"] < stop)
+                           & (received["yeu_cau"] <= received["end"]) & (received["end"] < received["w_end"]))
+        stopped = waiting | dropped_waiting
+        t = received["yeu_cau"].where(stopped, received["end"].where(received["end"] < stop,
+                                                                     stop - pd.Timedelta(microseconds=1)))
+        keep = t >= start
+        scoped, t = received[keep], t[keep]
+        taken_off = pd.to_timedelta(scoped["gio"].where(scoped["hoan_thanh"] <= t, 0), unit="h")
+        on_time = (scoped["so_lan"] < 2) & (scoped["due"].isna() | ((t - taken_off).dt.normalize() <= scoped["due"]))
 
         def reporting(unit: str) -> str:
             gone, heir = until.get(unit), successor.get(unit)

@@ -2,8 +2,10 @@
 -- contract CSVs (plain: comma, UTF-8, Vietnamese headers, dd/mm/yyyy), what `cchc bench`
 -- compares the warehouse with. It does what indicators.md asks for this one indicator and no
 -- more: the latest version of each dossier (latest period's file, then ngay_cap_nhat), accepted
--- dossiers, the clock stopped by a pending supplement, the applicant's hours taken off, two
--- supplement requests late, and a merged unit's dossiers under its successor once it is gone.
+-- dossiers, each judged by where it stood at the month's end (the clock stopped while a supplement
+-- request was pending then, or when it was withdrawn or stopped while one was), the applicant's
+-- completed hours taken off, two supplement requests late, and a merged unit's dossiers under its
+-- successor once it is gone.
 -- getvariable('inbox'): the folder of the CSV files.
 WITH raw AS (
     SELECT *, regexp_extract(filename, 'ho_so_(\d{4}-\d{2})\.csv$', 1) AS file_period
@@ -15,6 +17,7 @@ latest AS (
         strptime(nullif("Ngày hẹn trả", ''), '%d/%m/%Y %H:%M:%S') AS hen_tra,
         strptime(nullif("Ngày kết thúc xử lý", ''), '%d/%m/%Y %H:%M:%S') AS ket_thuc,
         strptime(nullif("Ngày yêu cầu bổ sung", ''), '%d/%m/%Y %H:%M:%S') AS yeu_cau_bo_sung,
+        strptime(nullif("Ngày hoàn thành bổ sung", ''), '%d/%m/%Y %H:%M:%S') AS hoan_thanh_bo_sung,
         coalesce(CAST(nullif("Số lần yêu cầu bổ sung", '') AS INTEGER), 0) AS so_lan_bo_sung,
         coalesce(CAST(nullif("Số giờ bổ sung", '') AS DOUBLE), 0) AS gio_bo_sung
     FROM raw
@@ -22,7 +25,10 @@ latest AS (
                                strptime("Ngày cập nhật", '%d/%m/%Y %H:%M:%S') DESC) = 1
 ),
 dossiers AS (
-    SELECT *, CASE WHEN trang_thai IN (7, 8, 9, 10) THEN ket_thuc WHEN trang_thai = 5 THEN yeu_cau_bo_sung END AS e
+    SELECT *, CASE WHEN trang_thai IN (7, 8, 9, 10) THEN ket_thuc END AS e,
+        -- the supplement window ends at its completion; a request not completed (or completed before it) is pending
+        CASE WHEN hoan_thanh_bo_sung >= yeu_cau_bo_sung THEN hoan_thanh_bo_sung ELSE TIMESTAMP '9999-12-31' END AS w_end,
+        to_microseconds(CAST(round(gio_bo_sung * 3600e6) AS BIGINT)) AS s
     FROM latest WHERE trang_thai NOT IN (1, 3) AND tiep_nhan IS NOT NULL
 ),
 months AS (
@@ -37,17 +43,25 @@ units AS (
     LEFT JOIN read_csv(getvariable('inbox') || '/don_vi.csv', all_varchar = true) s
         ON s."Mã đơn vị" = nullif(u."Mã đơn vị kế thừa", '')
 ),
-judged AS (
-    SELECT strftime(m.start_date, '%Y-%m') AS period,
-        CASE WHEN u.until < m.end_date AND u.successor IS NOT NULL AND coalesce(u.successor_from, DATE '0001-01-01') <= m.end_date
-             THEN u.successor ELSE d.ma_don_vi END AS unit,
-        d.so_lan_bo_sung < 2 AND CASE
-            WHEN d.e < m.end_date + 1 THEN d.hen_tra IS NULL
-                OR CAST(d.e - to_microseconds(CAST(round(d.gio_bo_sung * 3600e6) AS BIGINT)) AS DATE) <= CAST(d.hen_tra AS DATE)
-            ELSE d.hen_tra IS NULL OR CAST(d.hen_tra AS DATE) >= m.end_date END AS on_time
+timed AS (  -- T: the request while waiting for the applicant at the month's end, else the end, else the month's end
+    SELECT m.start_date, m.end_date, d.*,
+        CASE WHEN (d.yeu_cau_bo_sung < m.end_date + 1 AND d.w_end >= m.end_date + 1 AND (d.e IS NULL OR d.e >= m.end_date + 1))
+                  OR (d.trang_thai IN (7, 8) AND d.e < m.end_date + 1 AND d.yeu_cau_bo_sung <= d.e AND d.e < d.w_end)
+                 THEN d.yeu_cau_bo_sung
+             WHEN d.e < m.end_date + 1 THEN d.e
+             ELSE m.end_date + 1 - INTERVAL 1 MICROSECOND END AS t
     FROM dossiers d
-    JOIN months m ON d.tiep_nhan < m.end_date + 1 AND (d.e IS NULL OR d.e >= m.start_date)
+    JOIN months m ON d.tiep_nhan < m.end_date + 1 AND (d.e IS NULL OR d.e >= m.start_date)  -- T is never after E
+),
+judged AS (
+    SELECT strftime(start_date, '%Y-%m') AS period,
+        CASE WHEN u.until < end_date AND u.successor IS NOT NULL AND coalesce(u.successor_from, DATE '0001-01-01') <= end_date
+             THEN u.successor ELSE d.ma_don_vi END AS unit,
+        so_lan_bo_sung < 2 AND (hen_tra IS NULL OR CAST(t - CASE WHEN hoan_thanh_bo_sung <= t THEN s ELSE INTERVAL 0 SECOND END
+                                                        AS DATE) <= CAST(hen_tra AS DATE)) AS on_time
+    FROM timed d
     LEFT JOIN units u ON u.ma_don_vi = d.ma_don_vi
+    WHERE t >= start_date
 )
 SELECT period, unit, count(*) FILTER (on_time) AS numerator, count(*) AS denominator
 FROM judged GROUP BY ALL ORDER BY ALL

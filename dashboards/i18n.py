@@ -249,6 +249,9 @@ TEXT = {
     "reason_finished_late": ("Giải quyết quá hạn", "Finished late"),
     "reason_open_overdue": ("Chưa giải quyết, đã quá hạn", "Open past its due date"),
     "reason_two_supplements": ("Yêu cầu bổ sung từ 2 lần", "Two or more supplement requests"),
+    "report_xlsx": ("Biểu 06 (XLSX)", "Report table 06 (XLSX)"),
+    "report_csv": ("Biểu 06 (CSV)", "Report table 06 (CSV)"),
+    "reason_requested_late": ("Yêu cầu bổ sung khi đã quá hạn", "Supplement requested after its due date"),
     "find_dossier": ("Xem chi tiết hồ sơ (nhập mã hoặc chọn dòng ở trên)",
                      "Dossier detail (type a code or pick a row above)"),
     "dossier_unknown": ("Không có hồ sơ «{code}» trong kho.", "No dossier '{code}' in the warehouse."),
@@ -256,6 +259,11 @@ TEXT = {
     "why_finished_late": ("Kết thúc lúc {end}, sau khi trừ {hours} giờ chờ bổ sung vẫn sau hạn {due}: trễ **{days}** ngày.",
                           "Finished at {end}; after taking off {hours} hours waiting for supplements it is still "
                           "after its due date {due}: **{days}** days late."),
+    "why_requested_late": ("Đang chờ công dân bổ sung: thời gian dừng tính lúc yêu cầu bổ sung ({end}), "
+                           "sau khi trừ {hours} giờ chờ bổ sung trước đó vẫn sau hạn {due}: trễ **{days}** ngày.",
+                           "Waiting for the applicant: the clock stopped at the supplement request ({end}); after "
+                           "taking off {hours} hours of earlier supplements it is still after its due date {due}: "
+                           "**{days}** days late."),
     "why_open_overdue": ("Đến hết kỳ ({period_end}) chưa giải quyết, đã quá hạn {due}: trễ **{days}** ngày.",
                          "Still open at the period's end ({period_end}), past its due date {due}: **{days}** days late."),
     "why_two_supplements": ("Đã yêu cầu bổ sung **{n}** lần: hồ sơ yêu cầu bổ sung từ 2 lần trở lên được tính là "

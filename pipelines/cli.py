@@ -49,11 +49,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scope", choices=["unit", "level", "province"], default=None)
     p.add_argument("--format", choices=["csv", "json"], default="csv")
 
-    p = sub.add_parser("explain", help="Các hồ sơ tạo nên một chỉ số / the rows behind one indicator")
+    p = sub.add_parser("explain", help="Các hồ sơ tạo nên một chỉ số, hoặc trạng thái một hồ sơ cuối kỳ / "
+                                       "the rows behind one indicator, or one dossier's state at the period's end")
     p.add_argument("--period", required=True)
-    p.add_argument("--unit", required=True, help="mã đơn vị, tinh/huyen/xa, hoặc province / unit code, level or province")
-    p.add_argument("--indicator", required=True)
+    p.add_argument("--unit", help="mã đơn vị, tinh/huyen/xa, hoặc province / unit code, level or province")
+    p.add_argument("--indicator")
+    p.add_argument("--dossier", help="mã hồ sơ: trạng thái cuối kỳ và lý do / a dossier code: its state and why")
     p.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    p = sub.add_parser("report", help="Biểu báo cáo định kỳ (Biểu 06/VPCP/KSTT) / the periodic report table")
+    p.add_argument("--period", required=True, help="2025-10, 2025-Q4, 2025-H1, 2025-9M, 2025, 2025-YTD-10")
+    p.add_argument("--unit", help="mã đơn vị (theo lĩnh vực), hoặc province; bỏ trống: theo đơn vị / a unit code "
+                                  "(by field) or province; none: by unit")
+    p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    p.add_argument("--out", type=Path, default=None, help="tệp ghi ra (CSV mặc định ra màn hình) / output file")
 
     p = sub.add_parser("template", help="Mẫu nhập chỉ số báo cáo / the form for reported indicators")
     p.add_argument("--year", type=int, required=True)
@@ -159,13 +168,40 @@ def cmd_kpis(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from pipelines.indicators.report import explain, write
+    from pipelines.indicators.report import explain, explain_dossier, write
 
+    if args.dossier:
+        found = explain_dossier(args.period, args.dossier)
+        if args.format == "json":
+            write([found], list(found), "json")
+        else:
+            print(found["why_vi"])
+            print(found["why_en"])
+        return 0
+    if not (args.unit and args.indicator):
+        raise InputError("Cần --unit và --indicator, hoặc --dossier.", "Give --unit and --indicator, or --dossier.")
     rows, total = explain(args.period, args.unit, args.indicator)
     write(rows, list(rows[0]) if rows else ["in_numerator", "in_denominator"], args.format)
     value = "—" if total["value"] is None else f"{total['value']:.2f}%"
     print(f"{total['indicator']} {total['scope_code']} {total['period']}: tử số / numerator {total['numerator']}, "
           f"mẫu số / denominator {total['denominator']}, giá trị / value {value}, {total['status']}", file=sys.stderr)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from pipelines.indicators.report_table import report_table, to_csv, to_xlsx
+
+    table = report_table(args.period, args.unit)
+    if args.format == "csv" and args.out is None:
+        sys.stdout.write(to_csv(table))
+        return 0
+    out = args.out or Path(f"bieu_06_{args.period}_{args.unit or 'don_vi'}.{args.format}")
+    if args.format == "csv":
+        out.write_text(to_csv(table), encoding="utf-8-sig")
+    else:
+        out.write_bytes(to_xlsx(table))
+    print(f"Đã ghi / written: {out} ({len(table.data_rows) - 1} dòng / rows, tổng / total {table.rows[-1]['c3']} hồ sơ "
+          f"/ dossiers)", file=sys.stderr)
     return 0
 
 
@@ -253,7 +289,7 @@ def cmd_dagster(args) -> int:
     )
 
 
-COMMANDS = {"template": cmd_template, "kpis": cmd_kpis, "explain": cmd_explain, "check": cmd_check, "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster,
+COMMANDS = {"template": cmd_template, "kpis": cmd_kpis, "explain": cmd_explain, "report": cmd_report, "check": cmd_check, "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster,
             "alerts": cmd_alerts, "bench": cmd_bench}
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ RANGES = {("validation", "max_quarantine_share"): (0, 1), ("alerts", "drop_point
           ("alerts", "min_denominator"): (0, 10**9), ("alerts", "reminder_days"): (0, 365),
           ("alerts", "smtp_port"): (1, 65535), ("alerts", "retry_minutes"): (0, 10**4),
           ("alerts", "max_attempts"): (1, 1000), ("warehouse", "memory_limit_gb"): (0.5, 10**4)}
-CHOICES = {("indicators", "reporting_window"): ("month", "15-14")}
+CHOICES = {("indicators", "reporting_window"): ("month", *(f"{d}-{d - 1}" for d in range(2, 29)))}
 
 
 def config_path() -> Path:
@@ -54,8 +54,9 @@ def load() -> dict:
                              f"The configuration file: [{section}] {key} must lie within {low} … {high}.", str(path))
     for (section, key), allowed in CHOICES.items():
         if settings[section][key] not in allowed:
-            raise InputError(f"Tệp cấu hình: [{section}] {key} phải là một trong: {', '.join(allowed)}.",
-                             f"The configuration file: [{section}] {key} must be one of: {', '.join(allowed)}.", str(path))
+            shown = ", ".join(allowed) if len(allowed) < 6 else f"{allowed[0]}, {allowed[1]} … {allowed[-1]}"
+            raise InputError(f"Tệp cấu hình: [{section}] {key} phải là một trong: {shown}.",
+                             f"The configuration file: [{section}] {key} must be one of: {shown}.", str(path))
     return settings
 
 
@@ -69,3 +70,13 @@ def memory_limit_gb() -> float:
 
 def reporting_window() -> str:
     return load()["indicators"]["reporting_window"]
+
+
+def cutoff_day() -> int | None:
+    """The reporting window's first day of a month (2-28), or None for calendar months."""
+    window = reporting_window()
+    return None if window == "month" else int(window.split("-")[0])
+
+
+def supplement_moves_due_date() -> bool:
+    return bool(load()["indicators"]["supplement_moves_due_date"])

@@ -47,6 +47,11 @@ FAILED_CHECKS = {
         "xuất bản được giữ nguyên; hãy báo cho nhóm phát triển (chi tiết trong `cchc dagster`).",
         "A province value is not the sum of its counts. This is a software fault, not the files': the published "
         "numbers stay; tell the developers (details in `cchc dagster`)."),
+    "indicators_report_reconciles": InputError(
+        "Biểu báo cáo định kỳ không cân hoặc không khớp với các chỉ số. Đây là lỗi phần mềm, không phải của tệp: số "
+        "liệu đã xuất bản được giữ nguyên; hãy báo cho nhóm phát triển (chi tiết trong `cchc dagster`).",
+        "The periodic report table does not balance or disagrees with the indicators. This is a software fault, "
+        "not the files': the published numbers stay; tell the developers (details in `cchc dagster`)."),
 }
 
 

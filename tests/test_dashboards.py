@@ -213,6 +213,16 @@ def test_every_page_in_a_real_browser(slipping, cchc_home):
                 page.get_by_text("Bản tin một trang").click()
             html = Path(brief.value.path()).read_text(encoding="utf-8")
             assert "Bản tin cải cách hành chính" in html and "96,97%" in html and "3 hồ sơ trễ hạn" in html
+            with page.expect_download() as report:  # the periodic report table, the province by unit
+                page.get_by_text("Biểu 06 (XLSX)").click()
+            import io
+
+            import openpyxl
+
+            book = openpyxl.load_workbook(io.BytesIO(Path(report.value.path()).read_bytes()))
+            cells = list(book.active.iter_rows(values_only=True))
+            total = next(row for row in cells if row[1] == "Tổng cộng")
+            assert total[2] > 0 and total[2] == total[6] + total[10] + total[13] + total[14]  # 3 = 7 + 11 + 14 + 15
 
             page.goto(f"http://localhost:{port}/ranking?period=2025-10", timeout=10000)
             shows("ranking", "Xếp theo", "Sở Xây dựng (SXD)")

@@ -106,7 +106,7 @@ if len(late):
     picked = late["ma_ho_so"].iloc[rows[0]] if rows else None
 
 # 4. One dossier: why it counts as late, and the row as loaded.
-typed = st.text_input(t("find_dossier"), key="dossier_code", placeholder="H39.2610.00012345").strip()
+typed = st.text_input(t("find_dossier"), key="dossier_code", placeholder="H37.2610.00012345").strip()
 code = typed or picked
 if code:
     found = query("SELECT * FROM kpi.late_dossiers WHERE period = ? AND ma_ho_so = ?", [period, code])
@@ -123,7 +123,7 @@ if code:
             shown = {k: "—" if pd.isna(v) else f"{v:%d/%m/%Y %H:%M}" if k == "end" else f"{v:%d/%m/%Y}"
                      for k, v in when.items()}
             st.markdown(t(f"why_{row['reason']}").format(
-                **shown, hours=f"{row['gio_bo_sung'] or 0:g}", days=row["days_late"], n=row["so_lan_bo_sung"],
+                **shown, hours=f"{row['hours_taken_off'] or 0:g}", days=row["days_late"], n=row["so_lan_bo_sung"],
                 period_end=f"{chosen['end_date']:%d/%m/%Y}")
                 + " " + t("with_apology" if row["co_phieu_xin_loi"] else "without_apology"))
         fields = dossier.iloc[0].map(lambda v: "—" if v is None or (not isinstance(v, list) and pd.isna(v)) else str(v))

@@ -57,7 +57,7 @@ def _ingest(context, duckdb: DuckDBResource, cchc: CchcHome, kinds: list[str],
 @dg.asset(group_name="staging", kinds={"duckdb"})
 def staging_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
     """Units (don_vi), the procedure catalog (danh_muc_tthc) and reported values, read, validated
-    and typed (warehouse/staging/40_* to 60_*), with lineage."""
+    and typed (warehouse/staging/05_don_vi, 40_danh_muc_tthc, 60_chi_so_bao_cao), with lineage."""
     return _ingest(context, duckdb, cchc, REFERENCE_KINDS, [None])
 
 
@@ -117,6 +117,17 @@ def rollups_reconcile(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=not off, metadata={
         "values": values, "unbalanced": len(off),
         "first": "; ".join(f"{p} {i}: {cn}/{cd} ≠ {n}/{d}" for p, i, cn, cd, n, d in off[:10]) or "—"})
+
+
+@dg.asset_check(asset=indicators, blocking=True, description=(
+    "Biểu báo cáo định kỳ: mỗi dòng cân (3 = 7 + 11 + 14 + 15) và khớp với các chỉ số / "
+    "the periodic report table: every row balances and agrees with the indicators"))
+def report_reconciles(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    months, off = _unbalanced(duckdb, "report_reconciliation", "period, c3, c7, c11, c14, c15, in_scope, resolved")
+    return dg.AssetCheckResult(passed=not off, metadata={
+        "months": months, "unbalanced": len(off),
+        "first": "; ".join(f"{p}: c3 {c3} = {c7} + {c11} + {c14} + {c15}, in scope {i}, resolved {r}"
+                           for p, c3, c7, c11, c14, c15, i, r in off[:10]) or "—"})
 
 
 @dg.asset(group_name="marts", kinds={"duckdb"}, deps=[indicators])

@@ -29,6 +29,8 @@ def build_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
     registry, reported = targets().to_arrow(), reported_indicators().to_arrow()
     with transaction(con):
         con.execute("SET VARIABLE reporting_window = ?", [config.reporting_window()])
+        con.execute("SET VARIABLE cutoff_day = CAST(? AS INTEGER)", [config.cutoff_day()])
+        con.execute("SET VARIABLE supplement_moves_due_date = ?", [config.supplement_moves_due_date()])
         con.execute("CREATE OR REPLACE TABLE staging.targets AS SELECT * FROM registry")
         con.execute("CREATE OR REPLACE TABLE staging.reported_indicators AS SELECT * FROM reported")
         return run_layer(con, "indicators")

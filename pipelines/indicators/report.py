@@ -23,8 +23,8 @@ SCOPES = ("province", "level", "unit")
 # What each explained row shows, by the view it comes from; then in_numerator, in_denominator.
 DETAIL = {
     "dossier_periods": ["ma_ho_so", "ma_don_vi", "ma_tthc", "kenh", "trang_thai", "ngay_tiep_nhan", "ngay_hen_tra",
-                        "end_time", "gio_bo_sung", "so_lan_bo_sung", "co_phieu_xin_loi", "danh_gia", "finished",
-                        "late"],
+                        "state", "judged_at", "hours_taken_off", "adjusted_at", "so_lan_bo_sung", "on_time",
+                        "co_phieu_xin_loi", "danh_gia"],
     "payment_periods": ["ma_giao_dich", "ma_ho_so", "ma_don_vi", "ma_tthc", "so_tien", "hinh_thuc", "nen_tang",
                         "thoi_diem"],
     "provision_periods": ["ma_tthc", "ma_linh_vuc"],
@@ -42,7 +42,7 @@ def published() -> duckdb.DuckDBPyConnection:
 def kpis(period: str, scope: str | None = None) -> list[dict]:
     con = published()
     try:
-        _check_period(con, period)
+        check_period(con, period)
         cur = con.execute(
             f"SELECT {', '.join('s.' + c for c in KPI_COLUMNS)} FROM kpi.scorecard s JOIN kpi.indicators i USING (indicator) "
             "WHERE s.period = ? AND (? IS NULL OR s.scope = ?) "
@@ -57,7 +57,7 @@ def explain(period: str, unit: str, indicator: str) -> tuple[list[dict], dict]:
     province) in `period`, and the scorecard line they add up to."""
     con = published()
     try:
-        _check_period(con, period)
+        check_period(con, period)
         total = con.execute(f"SELECT {', '.join(KPI_COLUMNS)} FROM kpi.scorecard WHERE period = ? AND scope_code = ? "
                             "AND indicator = ?", [period, unit, indicator]).fetchone()
         if total is None:
@@ -84,7 +84,7 @@ def explain(period: str, unit: str, indicator: str) -> tuple[list[dict], dict]:
         con.close()
 
 
-def _check_period(con: duckdb.DuckDBPyConnection, period: str) -> None:
+def check_period(con: duckdb.DuckDBPyConnection, period: str) -> None:
     if not con.execute("SELECT count(*) FROM kpi.scorecard WHERE period = ?", [period]).fetchone()[0]:
         first, last = con.execute("SELECT min(period), max(period) FROM kpi.periods WHERE period_type = 'month'").fetchone()
         raise InputError(
@@ -103,3 +103,77 @@ def write(rows: list[dict], columns: list[str], fmt: str, out=None) -> None:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+
+
+def explain_dossier(period: str, code: str) -> dict:
+    """Where one dossier stood at the end of `period` (indicators.md, "Dossier classification"),
+    read from kpi.dossier_periods like the counts, with the reason in Vietnamese and English."""
+    con = published()
+    try:
+        check_period(con, period)
+        end = con.execute("SELECT end_date FROM kpi.periods WHERE period = ?", [period]).fetchone()[0]
+        cur = con.execute(
+            "SELECT ma_ho_so, reporting_unit, trang_thai, ngay_tiep_nhan, ngay_hen_tra, end_time, ngay_yeu_cau_bo_sung, "
+            "ngay_hoan_thanh_bo_sung, state, judged_at, hours_taken_off, adjusted_at, so_lan_bo_sung, two_supplements, "
+            "on_time_by_dates, early_by_dates, on_time, resolved FROM kpi.dossier_periods WHERE period = ? AND ma_ho_so = ?",
+            [period, code])
+        row = cur.fetchone()
+        if row is not None:
+            found = dict(zip([d[0] for d in cur.description], row))
+            return {**found, "period": period, **dict(zip(("why_vi", "why_en"), _why(found, period, end)))}
+        known = con.execute("SELECT ngay_tiep_nhan FROM core.fct_ho_so WHERE ma_ho_so = ?", [code]).fetchone()
+        dossier = con.execute("SELECT in_scope_until FROM kpi.dossiers WHERE ma_ho_so = ?", [code]).fetchone()
+    finally:
+        con.close()
+    if known is None:
+        raise InputError(f"Không có hồ sơ «{code}» trong kho.", f"No dossier '{code}' in the warehouse.")
+    if dossier is None:
+        vi, en = "chưa được tiếp nhận (trạng thái 1 hoặc 3, hoặc không có ngày tiếp nhận)", \
+            "was never accepted (status 1 or 3, or no acceptance date)"
+    elif known[0].date() > end:
+        vi, en = f"được tiếp nhận sau kỳ ({known[0]:%d/%m/%Y})", f"was accepted after the period ({known[0]:%d/%m/%Y})"
+    else:  # its time T (its end, or the supplement request that stopped its clock) came before the start
+        vi = f"đã kết thúc hoặc dừng tính thời gian trước kỳ ({dossier[0]:%d/%m/%Y %H:%M})"
+        en = f"had ended, or its clock had stopped, before the period began ({dossier[0]:%d/%m/%Y %H:%M})"
+    return {"ma_ho_so": code, "period": period, "state": None,
+            "why_vi": f"Hồ sơ {code} không được tính trong kỳ {period}: {vi}.",
+            "why_en": f"Dossier {code} is not counted in {period}: it {en}."}
+
+
+def _why(d: dict, period: str, end) -> tuple[str, str]:
+    """The reason a dossier counts as it does at the end of its period, in both languages."""
+    ts = "%d/%m/%Y %H:%M"
+    if d["state"] == "stopped":
+        if d["end_time"] is not None and d["end_time"].date() <= end:
+            what = "withdrawn" if d["trang_thai"] == 7 else "stopped"
+            vi = (f"{'rút hồ sơ' if what == 'withdrawn' else 'dừng xử lý'} lúc {d['end_time']:{ts}} khi đang chờ bổ sung: "
+                  f"tính tại lần yêu cầu bổ sung lúc {d['ngay_yeu_cau_bo_sung']:{ts}}")
+            en = f"{what} on {d['end_time']:{ts}} while a supplement request was pending: judged at the request of {d['ngay_yeu_cau_bo_sung']:{ts}}"
+        else:
+            vi = f"đến hết kỳ đang chờ công dân bổ sung: dừng tính thời gian tại lần yêu cầu lúc {d['ngay_yeu_cau_bo_sung']:{ts}}"
+            en = f"waiting for the applicant at the period's end: the clock stopped at the request of {d['ngay_yeu_cau_bo_sung']:{ts}}"
+    elif d["state"] == "finished":
+        vi, en = f"kết thúc xử lý lúc {d['end_time']:{ts}}", f"finished on {d['end_time']:{ts}}"
+    else:
+        vi, en = f"đang giải quyết đến hết kỳ ({end:%d/%m/%Y})", f"still open at the period's end ({end:%d/%m/%Y})"
+    if d["hours_taken_off"]:
+        h = f"{d['hours_taken_off']:g}"
+        vi += f"; trừ {h} giờ chờ bổ sung đã hoàn thành lúc {d['ngay_hoan_thanh_bo_sung']:{ts}}"
+        en += f"; {h} hours of supplements completed on {d['ngay_hoan_thanh_bo_sung']:{ts}} taken off"
+    due = d["ngay_hen_tra"]
+    if due is None:
+        verdict = ("không có ngày hẹn trả: tính là đúng hạn", "no due date: counted on time")
+    else:
+        late = (d["adjusted_at"].date() - due.date()).days
+        at = f"{d['adjusted_at']:%d/%m/%Y}"
+        verdict = ((f"tính đến {at}, hạn {due:%d/%m/%Y}: " + ("trước hạn" if late < 0 else "đúng hạn" if late == 0
+                                                           else f"trễ {late} ngày")),
+                   (f"counted to {at}, due {due:%d/%m/%Y}: " + ("early" if late < 0 else "on time" if late == 0
+                                                             else f"{late} days late")))
+    if d["two_supplements"]:
+        verdict = (verdict[0] + f"; yêu cầu bổ sung {d['so_lan_bo_sung']} lần: chỉ số tính là trễ hạn",
+                   verdict[1] + f"; {d['so_lan_bo_sung']} supplement requests: late for the indicator")
+    state_vi = {"stopped": "chờ bổ sung", "finished": "đã kết thúc", "open": "đang giải quyết"}[d["state"]]
+    result = ("ĐÚNG HẠN", "ON TIME") if d["on_time"] else ("TRỄ HẠN", "LATE")
+    return (f"Hồ sơ {d['ma_ho_so']}, kỳ {period}: {state_vi} — {vi}; {verdict[0]}. Kết luận: {result[0]}.",
+            f"Dossier {d['ma_ho_so']}, {period}: {d['state']} — {en}; {verdict[1]}. Verdict: {result[1]}.")

@@ -4,9 +4,9 @@
 -- not over yet (its last month after the last loaded one) ends where the data ends, with the last
 -- loaded month, as the national portal's figures for a quarter so far do: a dossier still open
 -- then is judged against that day, as its month judges it, not against a day still to come.
--- getvariable('reporting_window') comes from the settings: 'month' (calendar months) or
--- '15-14' (each month runs from the 15th of the month before to the 14th; Vietnamese periodic
--- reports). complete: every month of the period has export files; has_exports: at least one has
+-- getvariable('cutoff_day') comes from the settings: NULL for calendar months, or the reporting
+-- window's cut-off day D (2-28): each month runs from day D of the month before to day D - 1
+-- ('15-14', the national default of Vietnamese periodic reports; '21-20' in some provinces). complete: every month of the period has export files; has_exports: at least one has
 -- (a month between two loaded ones with no file at all has none: its values are missing, not 0).
 CREATE OR REPLACE TEMP TABLE next_periods AS
 WITH loaded AS (
@@ -34,10 +34,10 @@ spans AS (  -- every period a month belongs to, as (code, type, first month, las
 ),
 windowed AS (
     SELECT s.*,
-        CASE getvariable('reporting_window') WHEN '15-14' THEN CAST(s.first_month - INTERVAL 1 MONTH + INTERVAL 14 DAY AS DATE)
-             ELSE s.first_month END AS start_date,
-        CASE getvariable('reporting_window') WHEN '15-14' THEN CAST(s.data_month + INTERVAL 13 DAY AS DATE)
-             ELSE last_day(s.data_month) END AS end_date,
+        coalesce(CAST(s.first_month - INTERVAL 1 MONTH + to_days(getvariable('cutoff_day') - 1) AS DATE),
+                 s.first_month) AS start_date,
+        coalesce(CAST(s.data_month + to_days(getvariable('cutoff_day') - 2) AS DATE),
+                 last_day(s.data_month)) AS end_date,
         (SELECT count(*) FROM loaded WHERE m BETWEEN s.first_month AND s.last_month) AS months_loaded
     FROM (SELECT *, least(last_month, (SELECT max(m) FROM loaded)) AS data_month FROM spans) s
 )

@@ -1,11 +1,18 @@
 -- Accepted dossiers with everything the classification needs that does not depend on the
 -- period (indicators.md, "Dossier classification"); one row per dossier (core.fct_ho_so is
--- deduplicated: the latest version wins).
---   end_time E: ngay_ket_thuc for statuses 7-10; ngay_yeu_cau_bo_sung for status 5 (a pending
---     supplement stops the clock); NULL while open.
---   adjusted_end A = E - gio_bo_sung hours (the applicant's time is not the agency's).
---   two_supplements: so_lan_bo_sung >= 2 makes a dossier late whatever its dates.
---   on_time_if_finished: DATE(A) <= DATE(ngay_hen_tra); no ngay_hen_tra counts as on time.
+-- deduplicated: the latest version wins). Only the latest row is kept, so where a dossier stood at
+-- a period's end is rebuilt from its dates (30_membership.sql does it per period):
+--   end_time E: ngay_ket_thuc for statuses 7-10; NULL while open.
+--   window_until: the supplement window W runs from ngay_yeu_cau_bo_sung (inclusive) to
+--     ngay_hoan_thanh_bo_sung (exclusive); window_until is 9999-12-31 while the request is pending (no
+--     completion, or one earlier than the request), NULL without a request.
+--   stops_at_end: withdrawn or stopped (7, 8) while a request was pending (E in W): judged at the
+--     request, for every period that ends after E.
+--   hours_off: gio_bo_sung, taken off the time T when the supplement was completed by T; 0 when the
+--     source system moves the due date itself (getvariable('supplement_moves_due_date')).
+--   two_supplements: so_lan_bo_sung >= 2 makes a dossier late for the indicators whatever its
+--     dates; the periodic report table judges by dates alone (indicators.md).
+--   in_scope_until: the latest T any period can give, so a range join finds the periods first.
 -- And the successful payments, each with its dossier's unit and procedure (a payment for a
 -- dossier not in the exports cannot be placed and is not counted).
 --
@@ -62,9 +69,15 @@ documents AS (
 classified AS (
     SELECT h.ma_ho_so, h.ma_don_vi, h.ma_tthc, coalesce(t.ma_linh_vuc, h.ma_linh_vuc) AS ma_linh_vuc,
         h.kenh, h.toan_trinh, h.trang_thai, h.ngay_tiep_nhan, h.ngay_hen_tra, h.ngay_ket_thuc,
-        h.ngay_yeu_cau_bo_sung, h.so_lan_bo_sung, h.gio_bo_sung, h.co_phieu_xin_loi, h.danh_gia,
-        CASE WHEN h.trang_thai IN (7, 8, 9, 10) THEN h.ngay_ket_thuc
-             WHEN h.trang_thai = 5 THEN h.ngay_yeu_cau_bo_sung END AS end_time,
+        h.ngay_yeu_cau_bo_sung, h.ngay_hoan_thanh_bo_sung, h.so_lan_bo_sung, h.gio_bo_sung,
+        h.co_phieu_xin_loi, h.danh_gia,
+        CASE WHEN h.trang_thai IN (7, 8, 9, 10) THEN h.ngay_ket_thuc END AS end_time,
+        CASE WHEN h.ngay_yeu_cau_bo_sung IS NULL THEN NULL
+             WHEN h.ngay_hoan_thanh_bo_sung IS NULL OR h.ngay_hoan_thanh_bo_sung < h.ngay_yeu_cau_bo_sung
+                 THEN TIMESTAMP '9999-12-31'
+             ELSE h.ngay_hoan_thanh_bo_sung END AS window_until,
+        to_microseconds(CAST(round(CASE WHEN getvariable('supplement_moves_due_date') THEN 0
+                                        ELSE coalesce(h.gio_bo_sung, 0) END * 3600e6) AS BIGINT)) AS hours_off,
         coalesce(h.so_lan_bo_sung, 0) >= 2 AS two_supplements,
         coalesce(t.is_online_service, false) AS online_procedure,
         coalesce(t.muc_do_dvctt = 'toan_trinh', false) AS full_process_procedure,
@@ -81,14 +94,15 @@ classified AS (
     WHERE h.trang_thai NOT IN (1, 3) AND h.ngay_tiep_nhan IS NOT NULL  -- accepted
 ),
 timed AS (
-    SELECT *, end_time - to_microseconds(CAST(round(coalesce(gio_bo_sung, 0) * 3600e6) AS BIGINT)) AS adjusted_end
+    SELECT *,
+        coalesce(trang_thai IN (7, 8) AND ngay_yeu_cau_bo_sung <= end_time AND end_time < window_until, false) AS stops_at_end
     FROM classified
 )
 SELECT *,
-    NOT two_supplements AND (ngay_hen_tra IS NULL OR CAST(adjusted_end AS DATE) <= CAST(ngay_hen_tra AS DATE))
-        AS on_time_if_finished,
-    NOT two_supplements AND CAST(adjusted_end AS DATE) < CAST(ngay_hen_tra AS DATE) AS early_if_finished,
-    coalesce(end_time, TIMESTAMP '9999-12-31') AS in_scope_until  -- an inequality the range join can use
+    CASE WHEN stops_at_end THEN ngay_yeu_cau_bo_sung  -- the latest T of any period: an inequality the range join can use
+         WHEN end_time IS NOT NULL THEN end_time
+         WHEN window_until = TIMESTAMP '9999-12-31' THEN ngay_yeu_cau_bo_sung
+         ELSE TIMESTAMP '9999-12-31' END AS in_scope_until
 FROM timed;
 CREATE TABLE IF NOT EXISTS kpi.dossiers AS FROM classified_dossiers LIMIT 0;
 

@@ -12,40 +12,62 @@ FROM kpi.periods p
 CROSS JOIN core.dim_don_vi u
 LEFT JOIN core.dim_don_vi s ON s.ma_don_vi = u.final_successor;
 
--- Dossier × period, for every period the dossier is in scope of, with the classification and,
--- per indicator, whether it is in the numerator (<indicator>_num) and the denominator
--- (<indicator>_den). kpi.counts sums these; `cchc explain` lists them: one definition for both.
+-- Dossier × period, for every period the dossier is in scope of, with its state at the period's
+-- end and, per indicator, whether it is in the numerator (<indicator>_num) and the denominator
+-- (<indicator>_den). kpi.counts sums these; `cchc explain` and the periodic report table list
+-- them: one definition for all three. indicators.md, "Dossier classification", with m = the
+-- moment P ends (the start of the day after end_date):
+--   state: 'stopped' when the end of P lies in the supplement window and the dossier had not
+--     finished by then, or it was withdrawn or stopped while a request was pending (T = the
+--     request); else 'finished' when E < m (T = E); else 'open' (T = the end of P, its last moment).
+--   in scope: accepted, received before m, and T >= start.
+--   hours_taken_off S: the completed supplement hours, when completed by T; adjusted_at A = T - S.
+--   on_time_by_dates: DATE(A) <= DATE(ngay_hen_tra) (no due date: on time); early_by_dates: <.
+--     The indicators also count a dossier with two supplement requests late (on_time, late); the
+--     periodic report table judges by dates alone.
+--   finished: stopped or finished in P; resolved: finished (not stopped) with status 9 or 10.
 -- A table macro over any set of dossiers and periods, so a refresh can count the rows that
 -- changed (warehouse/indicators/40_counts.sql); kpi.dossier_periods is it over all of them.
 -- dossier_classes_of is the same without the reporting unit: the counts sum it by the dossier's
 -- own unit and map units after (joining every dossier × period row to its reporting unit was a
 -- quarter of counting).
 CREATE OR REPLACE MACRO dossier_classes_of(dossiers, periods) AS TABLE
-WITH scoped AS (  -- in scope: accepted, received by the end, and not ended before the start
-    SELECT p.period, p.end_date, d.*,
-        coalesce(d.end_time < p.end_excl, false) AS finished,
-        d.ngay_tiep_nhan >= p.start_ts AS received
+WITH joined AS (  -- a superset of the scope: received by the end, and T can reach the start
+    SELECT p.period, p.start_ts, p.end_excl, d.*,
+        CASE WHEN coalesce(d.ngay_yeu_cau_bo_sung < p.end_excl AND d.window_until >= p.end_excl
+                           AND (d.end_time IS NULL OR d.end_time >= p.end_excl), false)
+                  OR (d.stops_at_end AND d.end_time < p.end_excl) THEN 'stopped'
+             WHEN d.end_time < p.end_excl THEN 'finished'
+             ELSE 'open' END AS state
     FROM query_table(dossiers) d
     JOIN query_table(periods) p ON d.ngay_tiep_nhan < p.end_excl AND d.in_scope_until >= p.start_ts
 ),
-classified AS (
-    SELECT *,
-        finished AND on_time_if_finished AS finished_on_time,
-        NOT finished AND NOT two_supplements
-            AND (ngay_hen_tra IS NULL OR CAST(ngay_hen_tra AS DATE) >= end_date) AS open_within_time,
-        finished AND trang_thai IN (9, 10) AS resolved
-    FROM scoped
+scoped AS (
+    SELECT * EXCLUDE (start_ts, end_excl),
+        CASE state WHEN 'stopped' THEN ngay_yeu_cau_bo_sung WHEN 'finished' THEN end_time
+                   ELSE end_excl - INTERVAL 1 MICROSECOND END AS judged_at,
+        ngay_tiep_nhan >= start_ts AS received
+    FROM joined
+    WHERE state = 'open' OR CASE state WHEN 'stopped' THEN ngay_yeu_cau_bo_sung ELSE end_time END >= start_ts
 ),
 judged AS (
-    SELECT *, NOT (finished_on_time OR open_within_time) AS late FROM classified
+    SELECT *, judged_at - CASE WHEN ngay_hoan_thanh_bo_sung <= judged_at THEN hours_off ELSE INTERVAL 0 SECOND END
+            AS adjusted_at,
+        epoch(judged_at - adjusted_at) / 3600 AS hours_taken_off,
+        ngay_hen_tra IS NULL OR CAST(adjusted_at AS DATE) <= CAST(ngay_hen_tra AS DATE) AS on_time_by_dates,
+        CAST(adjusted_at AS DATE) < CAST(ngay_hen_tra AS DATE) AS early_by_dates,
+        state <> 'open' AS finished,
+        state = 'finished' AND trang_thai IN (9, 10) AS resolved,
+        on_time_by_dates AND NOT two_supplements AS on_time
+    FROM scoped
 )
-SELECT j.* EXCLUDE (end_date),
-    finished_on_time OR open_within_time AS on_time_rate_num,
+SELECT j.*,
+    on_time AS on_time_rate_num,
     true AS on_time_rate_den,
-    resolved AND on_time_if_finished AS resolved_on_time_rate_num,
+    resolved AND on_time AS resolved_on_time_rate_num,
     resolved AS resolved_on_time_rate_den,
-    late AND coalesce(co_phieu_xin_loi, false) AS late_apology_rate_num,
-    late AS late_apology_rate_den,
+    NOT on_time AND coalesce(co_phieu_xin_loi, false) AS late_apology_rate_num,
+    NOT on_time AS late_apology_rate_den,
     received AND online_procedure AND kenh = 2 AS online_dossier_rate_num,
     received AND online_procedure AS online_dossier_rate_den,
     received AND kenh = 2 AS online_dossier_rate_all_num,
@@ -62,7 +84,7 @@ SELECT j.* EXCLUDE (end_date),
     resolved AS e_result_rate_den,
     received AND data_reused AS data_reuse_rate_num,
     received AS data_reuse_rate_den,
-    resolved AND on_time_if_finished AND danh_gia IS DISTINCT FROM 'không hài lòng' AS satisfaction_rate_num,
+    resolved AND on_time AND danh_gia IS DISTINCT FROM 'không hài lòng' AS satisfaction_rate_num,
     resolved AS satisfaction_rate_den
 FROM judged j;
 

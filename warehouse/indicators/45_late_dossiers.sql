@@ -1,21 +1,25 @@
 -- Late dossiers, for the unit page: every dossier counted late for a period, exactly the
--- denominator of late_apology_rate (so the list and that number agree), with its reporting unit
--- and how many days late it was: a finished dossier by its end (supplement hours taken off)
--- against its due date, an open one at the period's end. reason: finished_late, open_overdue, or
--- two_supplements (late by its second supplement request alone, indicators.md; days_late is then
--- <= 0 or unknown). Kept from one refresh to the next like kpi.counts: the dossiers that changed
--- are listed again in the kept periods, the other periods with exports listed whole.
+-- denominator of late_apology_rate (so the list and that number agree), with its reporting unit,
+-- its state at the period's end (30_membership.sql) and how many days late it was: DATE(A) against
+-- its due date, where A is the time it was judged at less the supplement hours taken off
+-- (hours_taken_off): a finished dossier at its end, one waiting for the applicant at the request,
+-- an open one at the period's end. ngay_ket_thuc is that time for a finished or stopped dossier.
+-- reason: two_supplements (late by its second supplement request alone, indicators.md), or by its
+-- state: finished_late, requested_late (the clock stopped at a request made after the due date),
+-- open_overdue. Kept from one refresh to the next like kpi.counts: the dossiers that changed are
+-- listed again in the kept periods, the other periods with exports listed whole.
 CREATE OR REPLACE MACRO late_dossiers_of(dossiers, periods) AS TABLE
 SELECT d.period, d.reporting_unit, d.ma_ho_so, d.ma_don_vi, d.ma_tthc, t.ten_tthc, d.kenh,
-    d.ngay_tiep_nhan, d.ngay_hen_tra, CASE WHEN d.finished THEN d.end_time END AS ngay_ket_thuc,
-    d.so_lan_bo_sung, d.gio_bo_sung, d.two_supplements,
-    date_diff('day', CAST(d.ngay_hen_tra AS DATE),
-        CASE WHEN d.finished THEN CAST(d.adjusted_end AS DATE) ELSE p.end_date END) AS days_late,
-    CASE WHEN d.two_supplements AND coalesce(days_late, 0) <= 0 THEN 'two_supplements'
-         WHEN d.finished THEN 'finished_late' ELSE 'open_overdue' END AS reason,
+    d.ngay_tiep_nhan, d.ngay_hen_tra, CASE WHEN d.finished THEN d.judged_at END AS ngay_ket_thuc, d.state,
+    d.so_lan_bo_sung, d.gio_bo_sung, d.hours_taken_off,
+    d.two_supplements,
+    date_diff('day', CAST(d.ngay_hen_tra AS DATE), CAST(d.adjusted_at AS DATE)) AS days_late,
+    CASE WHEN d.two_supplements AND d.on_time_by_dates THEN 'two_supplements'
+         WHEN d.state = 'finished' THEN 'finished_late'
+         WHEN d.state = 'stopped' THEN 'requested_late'
+         ELSE 'open_overdue' END AS reason,
     d.late_apology_rate_num AS co_phieu_xin_loi
 FROM dossier_periods_of(dossiers, periods) d
-JOIN query_table(periods) p USING (period)
 LEFT JOIN core.dim_tthc t USING (ma_tthc)
 WHERE d.late_apology_rate_den;
 
