@@ -53,6 +53,12 @@ EDGES = [
     # processed (10) on 25/02 with a request never completed: finished, judged at its end: on time
     dossier("E3", FEB, **dict(COMMUNE, trang_thai="10", ngay_ket_thuc="25/02/2026 10:00:00",
                               ngay_tra="25/02/2026 15:00:00", ngay_yeu_cau_bo_sung="10/02/2026 10:00:00")),
+    # open, with 24 hours of supplements completed 05/02: the last moment of 28/02 less 24 h is 27/02:
+    # within time; with 23.9 hours it is still 28/02: late. Both open and late at the end of March.
+    dossier("E4", FEB, **dict(COMMUNE, trang_thai="4", ngay_ket_thuc=None, ngay_yeu_cau_bo_sung="03/02/2026 10:00:00",
+                              ngay_hoan_thanh_bo_sung="05/02/2026 10:00:00", gio_bo_sung="24")),
+    dossier("E5", FEB, **dict(COMMUNE, trang_thai="4", ngay_ket_thuc=None, ngay_yeu_cau_bo_sung="03/02/2026 10:00:00",
+                              ngay_hoan_thanh_bo_sung="05/02/2026 10:00:00", gio_bo_sung="23.9")),
 ]
 MARCH = [  # the same dossiers as they stand at the end of March: the latest row wins
     # spec case 1: requested 26/02, completed 03/03 (S = 5 days), resolved 10/03
@@ -94,8 +100,8 @@ EXPECTED = {
     ("2026-Q1", "on_time_rate"): (1, 6), ("2026-Q1", "resolved_on_time_rate"): (0, 3),
 }
 # The edges, in 05977: February in scope E1 (stopped, late), E2 (stopped, on time), E3 (finished, on
-# time); March: E1 only (finished 02/03, late).
-EDGE_EXPECTED = {(FEB, "on_time_rate"): (2, 3), (FEB, "resolved_on_time_rate"): (1, 1), (MAR, "on_time_rate"): (0, 1)}
+# time), E4 (open, within time), E5 (open, late); March: E1 (finished 02/03, late), E4 and E5 (open, late).
+EDGE_EXPECTED = {(FEB, "on_time_rate"): (3, 5), (FEB, "resolved_on_time_rate"): (1, 1), (MAR, "on_time_rate"): (0, 3)}
 # The report table by hand: c3 … c15 (kenh 2 for all; all received in February).
 REPORT = {
     FEB: dict(c3=6, c4=6, c5=0, c6=0, c7=1, c8=1, c9=0, c10=0, c11=2, c12=2, c13=0, c14=3, c15=0),  # W6 early by dates
@@ -157,6 +163,7 @@ def test_worked_cases_in_cchc_kpis(published, capsys, monkeypatch):
     ("W4", FEB, "stopped", "TRỄ HẠN", "đến hết kỳ đang chờ công dân bổ sung"),
     ("W4", "2026-Q1", "stopped", "TRỄ HẠN", "rút hồ sơ lúc 05/03/2026 10:00 khi đang chờ bổ sung"),
     ("W6", FEB, "finished", "TRỄ HẠN", "yêu cầu bổ sung 2 lần"),
+    ("E4", FEB, "open", "ĐÚNG HẠN", "trừ 24 giờ chờ bổ sung đã hoàn thành lúc 05/02/2026 10:00; tính đến 27/02/2026"),
 ])
 def test_explain_gives_the_state_at_the_period_end_and_why(published, capsys, monkeypatch, code, period, state,
                                                            verdict, words):
@@ -202,7 +209,7 @@ def test_the_report_table_by_unit_has_every_unit_and_a_total(published, capsys, 
     assert main(["report", "--period", FEB, "--format", "csv"]) == 0
     rows = {r["ma"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     assert set(rows) == {"H39", "SXD", "05977", "total"}  # the units valid in February 2026 (no dossier: zeros)
-    assert int(rows["total"]["c3"]) == 9 and int(rows["H39"]["c3"]) == 0 and int(rows["05977"]["c14"]) == 2
+    assert int(rows["total"]["c3"]) == 11 and int(rows["H39"]["c3"]) == 0 and int(rows["05977"]["c14"]) == 2
     for row in rows.values():  # every row balances
         c = {k: int(v) for k, v in row.items() if k.startswith("c")}
         assert c["c3"] == c["c4"] + c["c5"] + c["c6"] == c["c7"] + c["c11"] + c["c14"] + c["c15"]
@@ -234,7 +241,7 @@ def test_the_report_table_as_the_form_in_xlsx(published, tmp_path, monkeypatch):
     assert labels.index("Cấp tỉnh") < labels.index("Sở Xây dựng (SXD)") < labels.index("Cấp xã") \
         < labels.index("Phường Đông Kinh (05977)") < labels.index("Tổng cộng")  # subtotals lead their units
     subtotal = cells[labels.index("Cấp xã")]
-    assert subtotal[0] is None and subtotal[2] == 3 and cells[labels.index("Tổng cộng")][2] == 9
+    assert subtotal[0] is None and subtotal[2] == 5 and cells[labels.index("Tổng cộng")][2] == 11
 
 
 def test_the_report_reconciliation_reads_every_touched_month(published):

@@ -23,7 +23,7 @@ SCOPES = ("province", "level", "unit")
 # What each explained row shows, by the view it comes from; then in_numerator, in_denominator.
 DETAIL = {
     "dossier_periods": ["ma_ho_so", "ma_don_vi", "ma_tthc", "kenh", "trang_thai", "ngay_tiep_nhan", "ngay_hen_tra",
-                        "state", "judged_at", "hours_taken_off", "adjusted_at", "so_lan_bo_sung", "on_time",
+                        "state", "judged_at", "hours_taken_off", "adjusted_date", "so_lan_bo_sung", "on_time",
                         "co_phieu_xin_loi", "danh_gia"],
     "payment_periods": ["ma_giao_dich", "ma_ho_so", "ma_don_vi", "ma_tthc", "so_tien", "hinh_thuc", "nen_tang",
                         "thoi_diem"],
@@ -114,7 +114,7 @@ def explain_dossier(period: str, code: str) -> dict:
         end = con.execute("SELECT end_date FROM kpi.periods WHERE period = ?", [period]).fetchone()[0]
         cur = con.execute(
             "SELECT ma_ho_so, reporting_unit, trang_thai, ngay_tiep_nhan, ngay_hen_tra, end_time, ngay_yeu_cau_bo_sung, "
-            "ngay_hoan_thanh_bo_sung, state, judged_at, hours_taken_off, adjusted_at, so_lan_bo_sung, two_supplements, "
+            "ngay_hoan_thanh_bo_sung, state, judged_at, hours_taken_off, adjusted_date, so_lan_bo_sung, two_supplements, "
             "on_time_by_dates, early_by_dates, on_time, resolved FROM kpi.dossier_periods WHERE period = ? AND ma_ho_so = ?",
             [period, code])
         row = cur.fetchone()
@@ -164,8 +164,8 @@ def _why(d: dict, period: str, end) -> tuple[str, str]:
     if due is None:
         verdict = ("không có ngày hẹn trả: tính là đúng hạn", "no due date: counted on time")
     else:
-        late = (d["adjusted_at"].date() - due.date()).days
-        at = f"{d['adjusted_at']:%d/%m/%Y}"
+        late = (d["adjusted_date"] - due.date()).days
+        at = f"{d['adjusted_date']:%d/%m/%Y}"
         verdict = ((f"tính đến {at}, hạn {due:%d/%m/%Y}: " + ("trước hạn" if late < 0 else "đúng hạn" if late == 0
                                                            else f"trễ {late} ngày")),
                    (f"counted to {at}, due {due:%d/%m/%Y}: " + ("early" if late < 0 else "on time" if late == 0

@@ -10,6 +10,11 @@
 --     request, for every period that ends after E.
 --   hours_off: gio_bo_sung, taken off the time T when the supplement was completed by T; 0 when the
 --     source system moves the due date itself (getvariable('supplement_moves_due_date')).
+--   The day A = T - S falls on, where it does not depend on the period: adjusted_end_date when
+--     judged at E, adjusted_request_date when judged at the request; and open_days_off, the days S
+--     takes off the last moment of a period (A of an open dossier is end_date - open_days_off).
+--     Dates, so that each dossier × period row compares two dates (30_membership.sql): computing
+--     A per row made counting a third slower. due_date: DATE(ngay_hen_tra).
 --   two_supplements: so_lan_bo_sung >= 2 makes a dossier late for the indicators whatever its
 --     dates; the periodic report table judges by dates alone (indicators.md).
 --   in_scope_until: the latest T any period can give, so a range join finds the periods first.
@@ -95,7 +100,14 @@ classified AS (
 ),
 timed AS (
     SELECT *,
-        coalesce(trang_thai IN (7, 8) AND ngay_yeu_cau_bo_sung <= end_time AND end_time < window_until, false) AS stops_at_end
+        coalesce(trang_thai IN (7, 8) AND ngay_yeu_cau_bo_sung <= end_time AND end_time < window_until, false) AS stops_at_end,
+        CAST(ngay_hen_tra AS DATE) AS due_date,
+        CAST(end_time - CASE WHEN ngay_hoan_thanh_bo_sung <= end_time THEN hours_off ELSE INTERVAL 0 SECOND END AS DATE)
+            AS adjusted_end_date,
+        CAST(ngay_yeu_cau_bo_sung - CASE WHEN ngay_hoan_thanh_bo_sung <= ngay_yeu_cau_bo_sung THEN hours_off
+                                         ELSE INTERVAL 0 SECOND END AS DATE) AS adjusted_request_date,
+        -- whole days between the last microsecond of a day and that moment less S
+        CAST(-floor((86400000000 - 1 - epoch_us(hours_off)) / 86400000000) AS INTEGER) AS open_days_off
     FROM classified
 )
 SELECT *,

@@ -21,8 +21,8 @@ LEFT JOIN core.dim_don_vi s ON s.ma_don_vi = u.final_successor;
 --     finished by then, or it was withdrawn or stopped while a request was pending (T = the
 --     request); else 'finished' when E < m (T = E); else 'open' (T = the end of P, its last moment).
 --   in scope: accepted, received before m, and T >= start.
---   hours_taken_off S: the completed supplement hours, when completed by T; adjusted_at A = T - S.
---   on_time_by_dates: DATE(A) <= DATE(ngay_hen_tra) (no due date: on time); early_by_dates: <.
+--   hours_taken_off S: the completed supplement hours, when completed by T; adjusted_date: DATE(T - S).
+--   on_time_by_dates: DATE(T - S) <= DATE(ngay_hen_tra) (no due date: on time); early_by_dates: <.
 --     The indicators also count a dossier with two supplement requests late (on_time, late); the
 --     periodic report table judges by dates alone.
 --   finished: stopped or finished in P; resolved: finished (not stopped) with status 9 or 10.
@@ -33,31 +33,33 @@ LEFT JOIN core.dim_don_vi s ON s.ma_don_vi = u.final_successor;
 -- quarter of counting).
 CREATE OR REPLACE MACRO dossier_classes_of(dossiers, periods) AS TABLE
 WITH joined AS (  -- a superset of the scope: received by the end, and T can reach the start
-    SELECT p.period, p.start_ts, p.end_excl, d.*,
-        CASE WHEN coalesce(d.ngay_yeu_cau_bo_sung < p.end_excl AND d.window_until >= p.end_excl
-                           AND (d.end_time IS NULL OR d.end_time >= p.end_excl), false)
-                  OR (d.stops_at_end AND d.end_time < p.end_excl) THEN 'stopped'
-             WHEN d.end_time < p.end_excl THEN 'finished'
-             ELSE 'open' END AS state
+    SELECT p.period, p.start_ts, p.end_excl, p.end_date, d.*,
+        coalesce(d.ngay_yeu_cau_bo_sung < p.end_excl AND d.window_until >= p.end_excl
+                 AND (d.end_time IS NULL OR d.end_time >= p.end_excl), false)
+            OR (d.stops_at_end AND d.end_time < p.end_excl) AS stopped,
+        coalesce(d.end_time < p.end_excl, false) AS ended
     FROM query_table(dossiers) d
     JOIN query_table(periods) p ON d.ngay_tiep_nhan < p.end_excl AND d.in_scope_until >= p.start_ts
 ),
 scoped AS (
-    SELECT * EXCLUDE (start_ts, end_excl),
-        CASE state WHEN 'stopped' THEN ngay_yeu_cau_bo_sung WHEN 'finished' THEN end_time
-                   ELSE end_excl - INTERVAL 1 MICROSECOND END AS judged_at,
+    SELECT * EXCLUDE (start_ts),
+        -- DATE(A): per state, from the dossier's own dates (20_dossiers.sql)
+        CASE WHEN stopped THEN adjusted_request_date WHEN ended THEN adjusted_end_date
+             WHEN ngay_hoan_thanh_bo_sung < end_excl THEN end_date - open_days_off ELSE end_date END AS adjusted_date,
         ngay_tiep_nhan >= start_ts AS received
     FROM joined
-    WHERE state = 'open' OR CASE state WHEN 'stopped' THEN ngay_yeu_cau_bo_sung ELSE end_time END >= start_ts
+    WHERE NOT (stopped OR ended) OR CASE WHEN stopped THEN ngay_yeu_cau_bo_sung ELSE end_time END >= start_ts
 ),
 judged AS (
-    SELECT *, judged_at - CASE WHEN ngay_hoan_thanh_bo_sung <= judged_at THEN hours_off ELSE INTERVAL 0 SECOND END
-            AS adjusted_at,
-        epoch(judged_at - adjusted_at) / 3600 AS hours_taken_off,
-        ngay_hen_tra IS NULL OR CAST(adjusted_at AS DATE) <= CAST(ngay_hen_tra AS DATE) AS on_time_by_dates,
-        CAST(adjusted_at AS DATE) < CAST(ngay_hen_tra AS DATE) AS early_by_dates,
-        state <> 'open' AS finished,
-        state = 'finished' AND trang_thai IN (9, 10) AS resolved,
+    SELECT *,
+        CASE WHEN stopped THEN 'stopped' WHEN ended THEN 'finished' ELSE 'open' END AS state,
+        CASE WHEN stopped THEN ngay_yeu_cau_bo_sung WHEN ended THEN end_time
+             ELSE end_excl - INTERVAL 1 MICROSECOND END AS judged_at,
+        CASE WHEN ngay_hoan_thanh_bo_sung <= judged_at THEN epoch(hours_off) / 3600 ELSE 0 END AS hours_taken_off,
+        due_date IS NULL OR adjusted_date <= due_date AS on_time_by_dates,
+        adjusted_date < due_date AS early_by_dates,
+        stopped OR ended AS finished,
+        ended AND NOT stopped AND trang_thai IN (9, 10) AS resolved,
         on_time_by_dates AND NOT two_supplements AS on_time
     FROM scoped
 )

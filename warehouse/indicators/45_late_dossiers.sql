@@ -13,7 +13,7 @@ SELECT d.period, d.reporting_unit, d.ma_ho_so, d.ma_don_vi, d.ma_tthc, t.ten_tth
     d.ngay_tiep_nhan, d.ngay_hen_tra, CASE WHEN d.finished THEN d.judged_at END AS ngay_ket_thuc, d.state,
     d.so_lan_bo_sung, d.gio_bo_sung, d.hours_taken_off,
     d.two_supplements,
-    date_diff('day', CAST(d.ngay_hen_tra AS DATE), CAST(d.adjusted_at AS DATE)) AS days_late,
+    date_diff('day', d.due_date, d.adjusted_date) AS days_late,
     CASE WHEN d.two_supplements AND d.on_time_by_dates THEN 'two_supplements'
          WHEN d.state = 'finished' THEN 'finished_late'
          WHEN d.state = 'stopped' THEN 'requested_late'
