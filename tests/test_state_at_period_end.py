@@ -276,3 +276,11 @@ def test_a_cut_off_day_outside_2_to_28_is_refused(tmp_path, monkeypatch, window)
     (tmp_path / "config.toml").write_text(f'[indicators]\nreporting_window = "{window}"\n', encoding="utf-8")
     with pytest.raises(InputError, match="reporting_window"):
         config.load()
+
+
+def test_the_report_table_of_an_unknown_unit_or_period_says_so(published, capsys, monkeypatch):
+    monkeypatch.setenv("CCHC_HOME", str(published))
+    assert main(["report", "--period", FEB, "--unit", "NOPE", "--format", "csv"]) == 2
+    assert "Không có đơn vị «NOPE»" in capsys.readouterr().err
+    assert main(["report", "--period", "2031-01", "--format", "csv"]) == 2
+    assert "Không có kỳ «2031-01»" in capsys.readouterr().err

@@ -20,18 +20,18 @@ chosen, period = choose_period(middle, right)
 period_caption(scope_name, chosen, period)
 stop_if_gone(scope_code, period)
 
-buttons = st.columns([2, 2, 2, 3])
-buttons[0].download_button(t("brief_button"), later(lambda: brief_html(scope_code, scope_name, chosen, period)),
-                           file_name=f"ban_tin_{scope_code}_{period}.html", mime="text/html", on_click="ignore",
+buttons = st.container(horizontal=True)  # side by side, each as wide as its label, wrapping on a phone
+buttons.download_button(t("brief_button"), later(lambda: brief_html(scope_code, scope_name, chosen, period)),
+                        file_name=f"ban_tin_{scope_code}_{period}.html", mime="text/html", on_click="ignore",
                            icon=":material/print:", key="brief")
 # The periodic report table (Biểu 06): the province by unit, a unit by field.
 report_unit = None if scope_code == "province" else scope_code
 report_name = f"bieu_06_{period}_{report_unit or 'don_vi'}"
-buttons[1].download_button(t("report_xlsx"), lambda: to_xlsx(report_table(period, report_unit)),
-                           file_name=f"{report_name}.xlsx", on_click="ignore", icon=":material/table:", key="report_xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-buttons[2].download_button(t("report_csv"), lambda: to_csv(report_table(period, report_unit)).encode("utf-8-sig"),
-                           file_name=f"{report_name}.csv", mime="text/csv", on_click="ignore", key="report_csv")
+buttons.download_button(t("report_xlsx"), lambda: to_xlsx(report_table(period, report_unit)),
+                        file_name=f"{report_name}.xlsx", on_click="ignore", icon=":material/table:", key="report_xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+buttons.download_button(t("report_csv"), lambda: to_csv(report_table(period, report_unit)).encode("utf-8-sig"),
+                        file_name=f"{report_name}.csv", mime="text/csv", on_click="ignore", key="report_csv")
 
 tiles = query("SELECT * FROM marts.scorecard_tiles WHERE period = ? AND scope_code = ? ORDER BY ord", [period, scope_code])
 judged = tiles[tiles["status"].isin(["met", "not_met"])]

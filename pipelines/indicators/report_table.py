@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import xlsxwriter
 
+from pipelines.errors import InputError
 from pipelines.indicators.report import check_period, published
 
 COUNTS = [f"c{i}" for i in range(3, 16)]
@@ -75,8 +76,6 @@ def report_table(period: str, unit: str | None = None) -> ReportTable:
                                 "LEFT JOIN core.dim_don_vi p ON p.ma_don_vi = u.ma_don_vi_cha WHERE u.ma_don_vi = ?",
                                 [unit]).fetchone()
             if named is None:
-                from pipelines.errors import InputError
-
                 raise InputError(f"Không có đơn vị «{unit}».", f"No unit '{unit}'.")
             reporter, receiver = named[0], named[1] or province[1]
         found = con.execute(f"SELECT ma, ten, {columns} FROM kpi.report_fields WHERE period = ? AND scope_code = ? "
