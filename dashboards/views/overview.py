@@ -23,7 +23,7 @@ stop_if_gone(scope_code, period)
 buttons = st.container(horizontal=True)  # side by side, each as wide as its label, wrapping on a phone
 buttons.download_button(t("brief_button"), later(lambda: brief_html(scope_code, scope_name, chosen, period)),
                         file_name=f"ban_tin_{scope_code}_{period}.html", mime="text/html", on_click="ignore",
-                           icon=":material/print:", key="brief")
+                        icon=":material/print:", key="brief")
 # The periodic report table (Biểu 06): the province by unit, a unit by field.
 report_unit = None if scope_code == "province" else scope_code
 report_name = f"bieu_06_{period}_{report_unit or 'don_vi'}"
