@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from contextlib import contextmanager
 
@@ -351,3 +352,23 @@ def fmt_pp(v) -> str | None:
         return None
     s = f"{v:+.2f}"
     return f"{s.replace('.', ',') if lang() == 0 else s} {t('pp')}"
+
+
+# Every ASCII punctuation mark CommonMark lets a backslash escape, and the colon of Streamlit's
+# :color[…] and :material/…: directives.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def plain(value) -> str:
+    """Text from the data (a unit's or procedure's name, a code, a file name, a message) as it is
+    written, inside Markdown: never a link, an image the browser fetches, emphasis or a directive."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(value).split()))
+
+
+_URL = re.compile(r"\b(https?)://(?:[^\s/@]*@)?([^\s/?#:]+)(:\d+)?[^\s]*", re.IGNORECASE)
+
+
+def without_secrets(text):
+    """A webhook address (or a message quoting one) shown as its scheme and host only: the path and
+    query carry the token, and the user part a password; neither is shown nor exported."""
+    return text if not isinstance(text, str) else _URL.sub(lambda m: f"{m[1]}://{m[2]}{m[3] or ''}/…", text)

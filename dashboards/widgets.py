@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboards import export
 from dashboards.data import published, query
-from dashboards.i18n import fmt_int, lang, later, t
+from dashboards.i18n import fmt_int, lang, later, plain, t
 
 STATUS_COLOURS = {"met": "background-color: #e6f4ea", "not_met": "background-color: #fce8e6"}  # with ✔/✘ beside
 PERIOD_TYPES = ["month", "quarter", "half", "nine_months", "year", "ytd"]
@@ -66,8 +66,8 @@ def stop_if_gone(scope_code: str, period: str) -> None:
                  "WHERE p.period = ? AND p.ma_don_vi = ? AND p.reporting_unit <> p.ma_don_vi", [period, scope_code])
     if len(gone):
         row = gone.iloc[0]
-        st.info(t("unit_gone").format(unit=row["ten_don_vi"], until=f"{row['hieu_luc_den']:%d/%m/%Y}",
-                                      successor=f"{row['successor_name']} ({row['successor']})"))
+        st.info(t("unit_gone").format(unit=plain(row["ten_don_vi"]), until=f"{row['hieu_luc_den']:%d/%m/%Y}",
+                                      successor=plain(f"{row['successor_name']} ({row['successor']})")))
         st.stop()
 
 
@@ -75,7 +75,7 @@ def period_caption(subject: str, chosen, period: str) -> None:
     """What every page states: whom, which period and its days, provisional or not, how fresh."""
     refreshed = query("SELECT max(finished_at) AS at FROM meta.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
     provisional = not chosen["complete"] or chosen["end_date"] >= dt.date.today().replace(day=1)
-    st.caption(f"{subject} · {t('period')} {period} ({chosen['start_date']:%d/%m/%Y} – {chosen['end_date']:%d/%m/%Y})"
+    st.caption(f"{plain(subject)} · {t('period')} {period} ({chosen['start_date']:%d/%m/%Y} – {chosen['end_date']:%d/%m/%Y})"
                + (f" · **{t('provisional')}**" if provisional else "")
                + f" · {t('freshness')}: {refreshed:%d/%m/%Y %H:%M}")
 

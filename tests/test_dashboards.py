@@ -3,6 +3,7 @@ against a running server for what a leader actually sees (screenshots in test-ar
 
 import datetime as dt
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -25,6 +26,11 @@ def published(inbox):
     write_month(inbox, "2025-10", [dossier(f"HS-{i}") for i in range(1234)])
     write_month(inbox, "2025-11", [dossier("HS-X", month="2025-11", ma_don_vi="05977", ma_tthc="1.002", kenh="1")])
     refresh(inbox)
+
+
+def rendered(markdown: str) -> str:
+    """What Markdown shows of text the dashboard escaped (dashboards.i18n.plain): the text as written."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def loaded_page():
@@ -343,7 +349,7 @@ def test_unit_page_selectors_period_types_and_a_merged_unit(slipping):
     assert at.selectbox(key="period.quarter.0").value == "2025-Q4" and not at.exception
     assert list(at.dataframe[0].value.columns) == ["Chỉ số", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "Chỉ tiêu"]
     at.selectbox(key="scope.0").set_value("Sở Giao thông vận tải (SGTVT)").run()
-    assert at.info[0].value.startswith("Sở Giao thông vận tải hoạt động đến 28/02/2025, sau đó sáp nhập vào "
+    assert rendered(at.info[0].value).startswith("Sở Giao thông vận tải hoạt động đến 28/02/2025, sau đó sáp nhập vào "
                                        "Sở Xây dựng (SXD)")
 
 
@@ -371,7 +377,7 @@ def test_a_failed_refresh_is_said_at_once_and_the_numbers_stay(slipping):
     with pytest.raises(RefreshFailed):
         refresh(slipping)
     at = AppTest.from_file(APP, default_timeout=30).run().switch_page("views/quality.py").run()
-    assert "thất bại" in at.error[0].value and "ho_so_2025-11.csv" in at.error[0].value
+    assert "thất bại" in at.error[0].value and "ho_so_2025-11.csv" in rendered(at.error[0].value)
     assert "vẫn là của lần thành công" in at.error[0].value
     assert list(at.dataframe[0].value["Kết quả"]) == ["✔ Thành công"]  # the last good refresh, still published
     assert at.dataframe[2].value.set_index("Tệp").loc["ho_so_2025-10.csv", "Dòng được nhận"] == 99
@@ -444,3 +450,35 @@ def test_exports_keep_formulas_as_text():
     assert "<v>-5</v>" in sheet  # numbers stay numbers
     lines = csv_bytes(frame).decode("utf-8-sig").splitlines()
     assert lines[1:5] == ["'=1+2,1", "'+SUM(A1),-5", "'-2+3,2", "'@cmd,3"] and lines[5] == "Hồ sơ,4"
+
+
+HOSTILE = "[x](http://127.0.0.1:9/x) ![](http://127.0.0.1:9/p.png) :red[*y*]"
+
+
+def test_names_from_the_data_are_never_markdown(inbox):
+    """A unit named like a link, an image (a tracking pixel the browser would fetch) and a Streamlit
+    colour directive is shown as written, never rendered (issue 22)."""
+    from inbox_builder import CATALOG, UNITS, write_csv
+
+    write_csv(inbox / "don_vi.csv", "don_vi", [(u[0], HOSTILE, *u[2:]) if u[0] == "SXD" else u for u in UNITS])
+    write_csv(inbox / "danh_muc_tthc.csv", "danh_muc_tthc", CATALOG)
+    write_month(inbox, "2025-10", [dossier("HS-1")])
+    refresh(inbox)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.selectbox(key="scope.0").set_value(f"{HOSTILE} (SXD)").run()
+    for page in ["overview", "unit", "targets"]:
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception and not at.error, page
+        shown = [e.value for kind in ("markdown", "caption", "subheader", "info", "warning") for e in getattr(at, kind)]
+        assert not any("](http" in text for text in shown), page  # no link or image syntax left to render
+        assert any(r"\[x\]\(http\://127\.0\.0\.1\:9/x\)" in text for text in shown), page  # the name, escaped
+
+
+def test_webhook_tokens_are_never_shown():
+    from dashboards.i18n import without_secrets
+
+    assert without_secrets("https://u:pw@hooks.example.org:8443/services/T0/B0/XYZ?token=abc") == \
+        "https://hooks.example.org:8443/…"
+    assert without_secrets("POST http://127.0.0.1:5000/hook/s3cret failed: HTTP 500") == \
+        "POST http://127.0.0.1:5000/… failed: HTTP 500"
+    assert without_secrets("quan_tri@example.org") == "quan_tri@example.org" and without_secrets(None) is None

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.data import alert_state, query
-from dashboards.i18n import fmt_pct, fmt_target, lang, t
+from dashboards.i18n import fmt_pct, fmt_target, lang, t, without_secrets
 from dashboards.widgets import choose_scope, page, table
 from pipelines import config
 from pipelines.alert.messages import INDICATOR_RULES
@@ -122,7 +122,9 @@ if scope_code == "province":
                          f"FROM outbox ORDER BY message_id DESC LIMIT {LIMIT}")
     if len(outbox):
         outbox = outbox.assign(created_at=local(outbox["created_at"]),
-                               status=outbox["status"].map(lambda s: t("outbox_" + s)))
+                               status=outbox["status"].map(lambda s: t("outbox_" + s)),
+                               address=outbox["address"].map(without_secrets),
+                               last_error=outbox["last_error"].map(without_secrets))
         table(outbox.rename(columns=dict(zip(outbox.columns, map(t, [
             "col_at", "col_recipient", "col_channel", "col_address", "col_subject", "col_status", "col_attempts",
             "col_last_error"])))), "tin_nhan_canh_bao")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards.brief import brief_html
 from dashboards.data import query
-from dashboards.i18n import fmt_pct, fmt_pp, fmt_target, lang, later, t
+from dashboards.i18n import fmt_pct, fmt_pp, fmt_target, lang, later, plain, t
 from dashboards.widgets import choose_period, choose_scope, page, period_caption, stop_if_gone
 from pipelines.indicators.report_table import report_table, to_csv, to_xlsx
 
@@ -57,7 +57,7 @@ for start in range(0, len(tiles), PER_ROW):
                         delta=fmt_pp(change), label_visibility="collapsed",
                         delta_description=t("vs_previous") if change == change and change is not None else None,
                         chart_data=trend if len(trend) > 1 else None,
-                        help=tile["target_quote"] if isinstance(tile["target_quote"], str) else None)
+                        help=plain(tile["target_quote"]) if isinstance(tile["target_quote"], str) else None)
         tile_box.markdown(t(tile["status"]) + (f" {t('target')} {fmt_target(tile['comparator'], tile['target'])}" if has_target else ""))
-        tile_box.caption((f"{tile['target_source']}  \n" if has_target else "")
+        tile_box.caption((f"{plain(tile['target_source'])}  \n" if has_target else "")
                          + f"{t('last_year')}: {fmt_pct(tile['last_year_value'])}")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.data import query
-from dashboards.i18n import fmt_int, lang, t
+from dashboards.i18n import fmt_int, lang, plain, t
 from dashboards.widgets import choose, first_rows, page, table
 from pipelines.history import current_failure
 
@@ -22,7 +22,7 @@ last_good = runs.loc[runs["status"] == "succeeded", "finished_at"].max()
 # A failed refresh leaves the published numbers as they were; say so at once.
 if failure := current_failure():
     failed_at = pd.Timestamp(failure["failed_at"]).tz_convert(last_good.tz)
-    st.error(t("refresh_failed").format(at=f"{failed_at:%d/%m/%Y %H:%M}", message=failure["message"],
+    st.error(t("refresh_failed").format(at=f"{failed_at:%d/%m/%Y %H:%M}", message=plain(failure["message"]),
                                         good=f"{last_good:%d/%m/%Y %H:%M}"))
 st.caption(f"{t('freshness')}: {last_good:%d/%m/%Y %H:%M}")
 

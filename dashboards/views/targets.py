@@ -4,7 +4,7 @@ quoted sentence; and the reported (hand-entered) indicators with their values an
 import streamlit as st
 
 from dashboards.data import query
-from dashboards.i18n import lang, status_text, t
+from dashboards.i18n import lang, plain, status_text, t
 from dashboards.widgets import choose_scope, page, table
 
 page("page_targets")
@@ -18,7 +18,7 @@ def shown(comparator: str, threshold: str) -> str:
     return (f"replace(replace({comparator}, '>=', '≥'), '<=', '≤') || ' ' || format('{{:g}}', {threshold})")
 
 
-st.subheader(t("targets_applying").format(who=scope_name))
+st.subheader(t("targets_applying").format(who=plain(scope_name)))
 st.caption(t("targets_note"))
 targets = query(
     f"SELECT t.year, i.{name} AS indicator, {shown('t.comparator', 't.threshold')} AS target, t.scope_name, "

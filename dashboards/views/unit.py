@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.data import query
-from dashboards.i18n import fmt_int, fmt_pct, fmt_target, lang, t
+from dashboards.i18n import fmt_int, fmt_pct, fmt_target, lang, plain, t
 from dashboards.widgets import (STATUS_COLOURS, choose, choose_period, choose_scope, first_rows, page,
                                 period_caption, stop_if_gone, table)
 from pipelines.errors import InputError
@@ -111,9 +111,9 @@ code = typed or picked
 if code:
     found = query("SELECT * FROM kpi.late_dossiers WHERE period = ? AND ma_ho_so = ?", [period, code])
     dossier = query("SELECT * EXCLUDE (warnings) FROM core.fct_ho_so WHERE ma_ho_so = ?", [code])
-    st.markdown(f"#### {t('dossier_code')} {code}")
+    st.markdown(f"#### {t('dossier_code')} {plain(code)}")
     if dossier.empty:
-        st.warning(t("dossier_unknown").format(code=code))
+        st.warning(t("dossier_unknown").format(code=plain(code)))
     else:
         if found.empty:
             st.success(t("not_late").format(period=period))
@@ -134,7 +134,7 @@ if st.toggle(t("show_counted").format(indicator=labels[indicator]), key="show_co
     try:
         counted, total = explain(period, scope_code, indicator)
     except InputError as e:
-        st.warning(e.vi if lang() == 0 else e.en)
+        st.warning(plain(e.vi if lang() == 0 else e.en))
     else:
         st.caption(t("counted_total").format(num=fmt_int(total["numerator"]), den=fmt_int(total["denominator"]),
                                               command=f"cchc explain --period {period} --unit {scope_code} "
