@@ -114,7 +114,7 @@ def explain_dossier(period: str, code: str) -> dict:
         end = con.execute("SELECT end_date FROM kpi.periods WHERE period = ?", [period]).fetchone()[0]
         cur = con.execute(
             "SELECT ma_ho_so, reporting_unit, trang_thai, ngay_tiep_nhan, ngay_hen_tra, end_time, ngay_yeu_cau_bo_sung, "
-            "ngay_hoan_thanh_bo_sung, state, judged_at, hours_taken_off, adjusted_date, so_lan_bo_sung, two_supplements, "
+            "ngay_hoan_thanh_bo_sung, state, ended, judged_at, hours_taken_off, adjusted_date, so_lan_bo_sung, two_supplements, "
             "on_time_by_dates, early_by_dates, on_time, resolved FROM kpi.dossier_periods WHERE period = ? AND ma_ho_so = ?",
             [period, code])
         row = cur.fetchone()
@@ -144,7 +144,7 @@ def _why(d: dict, period: str, end) -> tuple[str, str]:
     """The reason a dossier counts as it does at the end of its period, in both languages."""
     ts = "%d/%m/%Y %H:%M"
     if d["state"] == "stopped":
-        if d["end_time"] is not None and d["end_time"].date() <= end:
+        if d["ended"]:  # withdrawn or stopped while the request was pending (30_membership.sql)
             what = "withdrawn" if d["trang_thai"] == 7 else "stopped"
             vi = (f"{'rút hồ sơ' if what == 'withdrawn' else 'dừng xử lý'} lúc {d['end_time']:{ts}} khi đang chờ bổ sung: "
                   f"tính tại lần yêu cầu bổ sung lúc {d['ngay_yeu_cau_bo_sung']:{ts}}")

@@ -37,7 +37,9 @@ WITH joined AS (  -- a superset of the scope: received by the end, and T can rea
         coalesce(d.ngay_yeu_cau_bo_sung < p.end_excl AND d.window_until >= p.end_excl
                  AND (d.end_time IS NULL OR d.end_time >= p.end_excl), false)
             OR (d.stops_at_end AND d.end_time < p.end_excl) AS stopped,
-        coalesce(d.end_time < p.end_excl, false) AS ended
+        coalesce(d.end_time < p.end_excl, false) AS ended,
+        CASE WHEN stopped THEN d.ngay_yeu_cau_bo_sung WHEN ended THEN d.end_time
+             ELSE p.end_excl - INTERVAL 1 MICROSECOND END AS judged_at
     FROM query_table(dossiers) d
     JOIN query_table(periods) p ON d.ngay_tiep_nhan < p.end_excl AND d.in_scope_until >= p.start_ts
 ),
@@ -48,13 +50,11 @@ scoped AS (
              WHEN ngay_hoan_thanh_bo_sung < end_excl THEN end_date - open_days_off ELSE end_date END AS adjusted_date,
         ngay_tiep_nhan >= start_ts AS received
     FROM joined
-    WHERE NOT (stopped OR ended) OR CASE WHEN stopped THEN ngay_yeu_cau_bo_sung ELSE end_time END >= start_ts
+    WHERE judged_at >= start_ts  -- in scope: T is not before the start
 ),
 judged AS (
     SELECT *,
         CASE WHEN stopped THEN 'stopped' WHEN ended THEN 'finished' ELSE 'open' END AS state,
-        CASE WHEN stopped THEN ngay_yeu_cau_bo_sung WHEN ended THEN end_time
-             ELSE end_excl - INTERVAL 1 MICROSECOND END AS judged_at,
         CASE WHEN ngay_hoan_thanh_bo_sung <= judged_at THEN epoch(hours_off) / 3600 ELSE 0 END AS hours_taken_off,
         due_date IS NULL OR adjusted_date <= due_date AS on_time_by_dates,
         adjusted_date < due_date AS early_by_dates,
