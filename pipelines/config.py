@@ -17,8 +17,14 @@ DEFAULTS = PROJECT_ROOT / "config" / "defaults.toml"
 RANGES = {("validation", "max_quarantine_share"): (0, 1), ("alerts", "drop_points"): (0, 100),
           ("alerts", "min_denominator"): (0, 10**9), ("alerts", "reminder_days"): (0, 365),
           ("alerts", "smtp_port"): (1, 65535), ("alerts", "retry_minutes"): (0, 10**4),
-          ("alerts", "max_attempts"): (1, 1000), ("warehouse", "memory_limit_gb"): (0.5, 10**4)}
-CHOICES = {("indicators", "reporting_window"): ("month", *(f"{d}-{d - 1}" for d in range(2, 29)))}
+          ("alerts", "max_attempts"): (1, 1000), ("warehouse", "memory_limit_gb"): (0.5, 10**4),
+          ("validation", "oldest_date_months"): (0, 1200), ("validation", "future_date_days"): (0, 3650),
+          ("validation", "min_rows_share"): (0, 1), ("validation", "max_amount_vnd"): (1, 10**15),
+          ("validation", "max_unknown_share"): (0, 1), ("limits", "xlsx_max_cells"): (1, 10**11),
+          ("limits", "xlsx_max_unzipped_mb"): (1, 10**6), ("limits", "csv_max_field_chars"): (1, 10**8),
+          ("limits", "csv_max_line_bytes"): (1, 10**10)}
+CHOICES = {("indicators", "reporting_window"): ("month", *(f"{d}-{d - 1}" for d in range(2, 29))),
+           ("alerts", "smtp_starttls"): ("auto", "yes", "no")}
 
 
 def config_path() -> Path:
@@ -62,6 +68,14 @@ def load() -> dict:
 
 def max_quarantine_share() -> float:
     return float(load()["validation"]["max_quarantine_share"])
+
+
+def validation() -> dict:
+    return load()["validation"]
+
+
+def limits() -> dict:
+    return load()["limits"]
 
 
 def memory_limit_gb() -> float:

@@ -45,7 +45,7 @@ def send_mail(message: sqlite3.Row, settings: dict) -> None:
     mail.set_content(message["body_text"])
     mail.add_alternative(message["body_html"], subtype="html")
     with smtplib.SMTP(settings["smtp_host"], settings["smtp_port"], timeout=20) as smtp:
-        if settings["smtp_starttls"]:
+        if settings["smtp_starttls"] == "yes" or (settings["smtp_starttls"] == "auto" and settings["smtp_user"]):
             smtp.starttls()
         if settings["smtp_user"]:
             smtp.login(settings["smtp_user"], os.environ.get("CCHC_SMTP_PASSWORD", ""))
