@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboards.data import one_copy
 from dashboards.i18n import t
 
 st.set_page_config(page_title="CCHC Lạng Sơn", page_icon="📊", layout="wide")
@@ -21,4 +22,5 @@ pages = [
     st.Page("views/quality.py", title=t("page_quality"), icon=":material/fact_check:"),
     st.Page("views/loaded.py", title=t("page_loaded"), icon=":material/folder_open:"),
 ]
-st.navigation(pages).run()
+with one_copy():  # the page's queries, its first to its last, read one published copy
+    st.navigation(pages).run()

@@ -1,10 +1,11 @@
 """Read the published warehouse: read-only, the copy kept open across queries and sessions, and
-opened anew as soon as a refresh has published another."""
+opened anew as soon as a refresh has published another; one page run reads one copy."""
 
 from __future__ import annotations
 
 import threading
-from contextlib import closing
+from contextlib import closing, contextmanager
+from contextvars import ContextVar
 
 import duckdb
 import pandas as pd
@@ -21,10 +22,35 @@ def published() -> bool:
     return home().serving_db.exists()
 
 
+_run: ContextVar[dict | None] = ContextVar("published_copy_of_this_run", default=None)
+
+
+@contextmanager
+def one_copy():
+    """Every query inside reads the copy the first one found: a publish landing between two
+    queries of a page would otherwise put two refreshes' numbers on one page (a tile and its
+    trend, a count and its rows). The copy stays readable after the rename (its file stays
+    open); the next run reads the newest. app.py wraps each script run in it."""
+    pinned: dict = {}
+    token = _run.set(pinned)
+    try:
+        yield
+    finally:
+        _run.reset(token)
+        if "cursor" in pinned:
+            pinned["cursor"].close()
+
+
 def query(sql: str, params: list | None = None) -> pd.DataFrame:
-    with closing(_published_copy()) as con:
-        con.execute("USE pub")
-        return con.execute(sql, params or []).to_arrow_table().to_pandas()
+    pinned = _run.get()
+    if pinned is None:  # outside a page run (a command, a benchmark): the newest copy at every query
+        with closing(_published_copy()) as con:
+            con.execute("USE pub")
+            return con.execute(sql, params or []).to_arrow_table().to_pandas()
+    if "cursor" not in pinned:
+        pinned["cursor"] = _published_copy()
+        pinned["cursor"].execute("USE pub")
+    return pinned["cursor"].execute(sql, params or []).to_arrow_table().to_pandas()
 
 
 def _published_copy() -> duckdb.DuckDBPyConnection:

@@ -128,6 +128,8 @@ TEXT = {
     "outbox_pending": ("⏳ Chờ gửi", "⏳ Waiting"),
     "outbox_sent": ("✔ Đã gửi", "✔ Sent"),
     "outbox_failed": ("✘ Hết lượt thử", "✘ Out of attempts"),
+    "outbox_handing_over": ("⇢ Đang gửi", "⇢ Handing over"),
+    "outbox_sent_unconfirmed": ("✔? Đã gửi, chưa xác nhận (không gửi lại)", "✔? Sent, unconfirmed (not sent again)"),
     "col_alert": ("Số", "No."),
     "col_what": ("Nội dung", "What"),
     "col_unit": ("Đơn vị", "Unit"),

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipelines.errors import InputError
+from pipelines.errors import DiskFull, InputError, disk_full
 from pipelines.settings import PROJECT_ROOT, home, prepare_dagster_home
 
 DASHBOARD_PORT = 8501
@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     args.rest = rest
     try:
         return COMMANDS[args.command](args)
+    except DiskFull as e:
+        return _say_disk_full(e)
     except InputError as e:
         print(f"LỖI DỮ LIỆU / INPUT ERROR:\n  {e}", file=sys.stderr)
         return 2
@@ -90,6 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `cchc kpis … | head`: the reader has had enough; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as e:  # no room to write, wherever it surfaced (sample, report, alerts, …): said plainly
+        full = disk_full(e, home().root)
+        if full is None:
+            raise
+        return _say_disk_full(full)
+
+
+def _say_disk_full(e: DiskFull) -> int:
+    print(f"HẾT CHỖ TRÊN ĐĨA / NO SPACE LEFT:\n  {e}", file=sys.stderr)
+    return 1
 
 
 def cmd_sample(args) -> int:
@@ -111,8 +123,8 @@ def cmd_refresh(args) -> int:
     except RefreshFailed as e:
         print(
             f"LÀM MỚI THẤT BẠI, số liệu đã xuất bản trước đó được giữ nguyên.\n"
-            f"REFRESH FAILED; the last published numbers are unchanged.\n  {e}\n"
-            f"  (Dagster run {e.run_id}: `cchc dagster` để xem chi tiết / for details)",
+            f"REFRESH FAILED; the last published numbers are unchanged.\n  {e}"
+            + (f"\n  (Dagster run {e.run_id}: `cchc dagster` để xem chi tiết / for details)" if e.run_id else ""),
             file=sys.stderr,
         )
         return 1
@@ -120,10 +132,14 @@ def cmd_refresh(args) -> int:
         print(f"  bỏ qua / ignored (tên tệp không theo quy ước / name not in the contract): {name}")
     if outcome.run_id is None:
         print("Không có tệp mới hoặc thay đổi; kho giữ nguyên. / Nothing new or changed; warehouse unchanged.")
+        if outcome.alerts:  # the last evaluation was cut short (pipelines.alert.run.evaluate_if_incomplete)
+            print("Lần đánh giá cảnh báo trước chưa xong; đã đánh giá lại. / The last alert evaluation had not "
+                  "finished; evaluated again.")
+            print_alerts(outcome.alerts)
     else:
         for f in outcome.files:
             extra = f"; cột thừa / extra columns: {', '.join(f['extra_columns'])}" if f["extra_columns"] else ""
-            skipped = f", bỏ {f['rows_skipped']} dòng tổng / {f['rows_skipped']} totals rows skipped" if f["rows_skipped"] else ""
+            skipped = f", bỏ qua {f['rows_skipped']} dòng (tổng cộng, trống, chỉ có cột thừa) / {f['rows_skipped']} rows skipped (totals, blank, extra columns only)" if f["rows_skipped"] else ""
             print(f"  {f['file_name']}: {f['rows_loaded']:,} dòng / rows ({f['file_format']}, {f['profile']}){skipped}{extra}")
         print(f"Các kỳ đã nạp / periods loaded: {', '.join(outcome.changed_periods)} (Dagster run {outcome.run_id})")
         print_alerts(outcome.alerts)
@@ -138,7 +154,8 @@ def print_alerts(outcome: dict) -> None:
     print(f"Cảnh báo / alerts: {outcome.get('firing', 0)} đang kích hoạt / firing, {outcome.get('events', 0)} sự kiện mới / "
           f"new events, {outcome.get('messages', 0)} tin nhắn / messages: {outcome.get('sent', 0)} đã gửi / sent, "
           f"{outcome.get('waiting', 0)} chờ gửi lại / waiting to retry, {outcome.get('failed', 0)} hết lượt thử / "
-          "out of attempts")
+          "out of attempts" + (f", {outcome['unconfirmed']} đã gửi, chưa xác nhận (không gửi lại) / sent, unconfirmed "
+                               "(not sent again)" if outcome.get("unconfirmed") else ""))
 
 
 def print_warehouse_summary() -> None:
@@ -269,6 +286,8 @@ def cmd_alerts(args) -> int:
     if args.action == "list":
         for row in run.open_episodes():
             print("\t".join(str(row[k] if row[k] is not None else "") for k in row.keys()))
+        for line in run.messages_to_check():  # not (yet) known to be delivered: pending, failed, unconfirmed
+            print("\t".join(line))
         return 0
     print_alerts(run.evaluate() if args.action == "evaluate" else run.send())
     return 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 class Column:
     name: str  # canonical snake_case, as in the warehouse
     header: str  # Vietnamese header
-    kind: str  # text | timestamp | date | int | number | money | flag | status
+    kind: str  # code | text | timestamp | date | int | number | money | flag | status
     required: bool = False
     dvcqg: str | None = None  # DVCQG sync-schema field name
 
@@ -37,12 +37,12 @@ FILES: dict[str, ExportFile] = {
     f.kind: f
     for f in [
         ExportFile("ho_so", True, (
-            C("ma_ho_so", "Mã hồ sơ", "text", True, "MaHoSo"),
-            C("ma_tthc", "Mã TTHC", "text", True, "MaTTHC"),
+            C("ma_ho_so", "Mã hồ sơ", "code", True, "MaHoSo"),
+            C("ma_tthc", "Mã TTHC", "code", True, "MaTTHC"),
             C("ten_tthc", "Tên TTHC", "text", False, "TenTTHC"),
-            C("ma_linh_vuc", "Mã lĩnh vực", "text", False, "MaLinhVuc"),
+            C("ma_linh_vuc", "Mã lĩnh vực", "code", False, "MaLinhVuc"),
             C("ten_linh_vuc", "Tên lĩnh vực", "text", False, "TenLinhVuc"),
-            C("ma_don_vi", "Mã đơn vị", "text", True, "DonViXuLy"),
+            C("ma_don_vi", "Mã đơn vị", "code", True, "DonViXuLy"),
             C("kenh", "Kênh thực hiện", "int", True, "KenhThucHien"),
             C("toan_trinh", "Toàn trình", "flag", False, "ToanTrinh"),
             C("ngay_nop", "Ngày nộp", "timestamp", False, "NgayNopHoSo"),
@@ -63,8 +63,8 @@ FILES: dict[str, ExportFile] = {
             C("ngay_cap_nhat", "Ngày cập nhật", "timestamp"),
         )),
         ExportFile("thanh_toan", True, (
-            C("ma_giao_dich", "Mã giao dịch", "text", True),
-            C("ma_ho_so", "Mã hồ sơ", "text", True),
+            C("ma_giao_dich", "Mã giao dịch", "code", True),
+            C("ma_ho_so", "Mã hồ sơ", "code", True),
             C("so_tien", "Số tiền", "money"),  # not required (exports.md): a failed payment may have none
             C("hinh_thuc", "Hình thức thanh toán", "text"),
             C("nen_tang", "Nền tảng thanh toán", "text"),
@@ -72,8 +72,8 @@ FILES: dict[str, ExportFile] = {
             C("thoi_diem", "Thời điểm thanh toán", "timestamp", True),
         )),
         ExportFile("so_hoa", True, (
-            C("ma_ho_so", "Mã hồ sơ", "text", True),
-            C("ma_giay_to", "Mã giấy tờ", "text", True),
+            C("ma_ho_so", "Mã hồ sơ", "code", True),
+            C("ma_giay_to", "Mã giấy tờ", "code", True),
             C("loai", "Loại", "text"),
             C("da_so_hoa", "Đã số hóa", "flag"),
             C("ket_qua_dien_tu", "Kết quả điện tử", "flag"),
@@ -82,12 +82,12 @@ FILES: dict[str, ExportFile] = {
             C("ngay_so_hoa", "Ngày số hóa", "timestamp"),
         )),
         ExportFile("danh_muc_tthc", False, (
-            C("ma_tthc", "Mã TTHC", "text", True),
+            C("ma_tthc", "Mã TTHC", "code", True),
             C("ten_tthc", "Tên TTHC", "text", True),
-            C("ma_linh_vuc", "Mã lĩnh vực", "text"),
+            C("ma_linh_vuc", "Mã lĩnh vực", "code"),
             C("ten_linh_vuc", "Tên lĩnh vực", "text"),
             C("cap_thuc_hien", "Cấp thực hiện", "text"),
-            C("ma_don_vi_thuc_hien", "Mã đơn vị thực hiện", "text"),
+            C("ma_don_vi_thuc_hien", "Mã đơn vị thực hiện", "code"),
             C("muc_do_dvctt", "Mức độ DVCTT", "text"),
             C("co_phi", "Có nghĩa vụ tài chính", "flag"),
             C("tich_hop_tt_dvcqg", "Tích hợp thanh toán DVCQG", "flag"),
@@ -95,25 +95,36 @@ FILES: dict[str, ExportFile] = {
             C("don_vi_thoi_han", "Đơn vị thời hạn", "text"),
         )),
         ExportFile("don_vi", False, (
-            C("ma_don_vi", "Mã đơn vị", "text", True),
+            C("ma_don_vi", "Mã đơn vị", "code", True),
             C("ten_don_vi", "Tên đơn vị", "text", True),
             C("cap", "Cấp", "text"),
-            C("ma_don_vi_cha", "Mã đơn vị cha", "text"),
+            C("ma_don_vi_cha", "Mã đơn vị cha", "code"),
             C("hieu_luc_tu", "Hiệu lực từ", "date"),
             C("hieu_luc_den", "Hiệu lực đến", "date"),
-            C("ma_don_vi_ke_thua", "Mã đơn vị kế thừa", "text"),
+            C("ma_don_vi_ke_thua", "Mã đơn vị kế thừa", "code"),
         )),
         # Not an export: the steward's values for the plans' targets no export measures
         # (warehouse/seeds/reported_indicators.csv); `cchc template` writes the form.
         ExportFile("chi_so_bao_cao", False, (
             C("ky", "Kỳ", "text", True),
-            C("ma_don_vi", "Mã đơn vị", "text", True),
-            C("ma_chi_so", "Mã chỉ số", "text", True),
+            C("ma_don_vi", "Mã đơn vị", "code", True),
+            C("ma_chi_so", "Mã chỉ số", "code", True),
             C("gia_tri", "Giá trị", "number", True),
             C("ghi_chu", "Ghi chú", "text"),
         ), optional=True),
     ]
 }
+
+# Appointments: they may lie in the future. Every other timestamp of an export records something
+# that happened, so it must fall between a plausible oldest day and the day the file is read
+# (expectations: date_too_old, date_in_future).
+DUE_DATES = frozenset({"ngay_hen_tra", "ngay_hen_tra_moi"})
+
+
+def event_dates(kind: str) -> list[str]:
+    """The timestamps of a file kind that record an event: all but the due dates."""
+    return [c.name for c in FILES[kind].columns if c.kind == "timestamp" and c.name not in DUE_DATES]
+
 
 FILE_NAME = re.compile(
     r"^(?P<kind>ho_so|thanh_toan|so_hoa)_(?P<period>\d{4}-(?:0[1-9]|1[0-2]))\.(?P<ext>csv|xlsx)$"

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import shutil
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,6 +42,11 @@ def attach_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     alone. Its cursors (one per query and thread) share its cache and settings; each must `USE pub`."""
     con = duckdb.connect(":memory:", config=CONNECTION_CONFIG)
     con.execute("SET GLOBAL TimeZone = 'Asia/Ho_Chi_Minh'")  # as configure(), for every cursor
+    # Spilled next to the copy, in a directory of this instance's own (an in-memory database spills
+    # into ./.tmp of whatever directory the server was started in, shared by every instance there),
+    # named with the process id: should the process be killed, the next refresh removes it.
+    spill = temp_path(path.with_name(f"{path.name}-reader-{uuid.uuid4().hex[:8]}"))
+    con.execute(f"SET GLOBAL temp_directory = {quote_path(spill)}")
     con.execute(f"ATTACH {quote_path(path)} AS pub (READ_ONLY)")
     return con
 
@@ -56,7 +65,10 @@ def transaction(con: duckdb.DuckDBPyConnection):
         yield con
         con.commit()
     except BaseException:
-        con.rollback()
+        try:
+            con.rollback()
+        except duckdb.Error:  # a failed commit (no space left) has rolled back already: say why it failed
+            pass
         raise
 
 
@@ -87,3 +99,59 @@ def model_version() -> str:
 
 def quote_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+# The product's temp files: `.NAME.PID.tmp` (a file, its `.wal`, or a directory), next to what they
+# become, named with the process that writes them.
+_TEMP_NAME = re.compile(r"^\.(?P<what>.+)\.(?P<pid>\d+)\.tmp(?:\.wal)?$")
+
+
+def temp_path(path: Path) -> Path:
+    """Where this process writes what will become `path` (or its scratch space)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def remove_stale_temp_files(directory: Path) -> list[Path]:
+    """Remove the temp files in `directory` whose process is gone: a killed publish leaves one as
+    large as the serving copy, and nothing else would ever remove it. One of a live process stays;
+    a process id since taken by a process started after the file was last written is not its owner."""
+    removed: list[Path] = []
+    if not directory.is_dir():
+        return removed
+    for p in directory.iterdir():
+        m = _TEMP_NAME.match(p.name)
+        if not m or int(m["pid"]) == os.getpid():
+            continue
+        try:
+            written = p.lstat().st_mtime
+        except FileNotFoundError:
+            continue
+        started = _started(int(m["pid"]))
+        if started is not None and started <= written + 2:  # its owner runs (2 s: /proc's boot time is whole seconds)
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
+
+
+def _started(pid: int) -> float | None:
+    """When process `pid` started (seconds since the epoch); None when it does not run (a zombie,
+    killed and not yet reaped, does not). Without /proc, 0 for any process that exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        if fields[0] in ("Z", "X"):
+            return None
+        boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime "))
+        return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return 0.0

@@ -3,14 +3,16 @@ and the last failed refresh, noted beside the build for the dashboards and the a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import duckdb
 
-from pipelines.db import connect
-from pipelines.errors import InputError
+from pipelines.db import connect, temp_path
+from pipelines.errors import InputError, disk_full
 from pipelines.settings import home
 
 
@@ -59,6 +61,9 @@ def failure_message(step_key: str, error: BaseException) -> str:
     """The steward's message for a failed step: the InputError's own words if there is one."""
     if step_key in FAILED_CHECKS:
         return str(FAILED_CHECKS[step_key])
+    full = disk_full(error, home().root)  # whatever failed next (a rollback, a detach) because of it
+    if full is not None:
+        return str(full)
     cause: BaseException | None = error
     while cause is not None and not isinstance(cause, InputError):
         cause = cause.__cause__ or cause.__context__
@@ -69,14 +74,25 @@ def failure_message(step_key: str, error: BaseException) -> str:
     return f"{step_key}: {type(error).__name__}: {error}"
 
 
-def record_failure(refresh_id: str, inbox: str, started: float | None, message: str) -> None:
+def record_failure(refresh_id: str, inbox: str, started: float | None, message: str) -> list[str]:
     """Into the build's history, and a note beside it for the dashboards and the alerts: the
-    published copy must not change when a refresh fails."""
+    published copy must not change when a refresh fails. Never raises (a failure hook that did
+    would leave the note unwritten and the steward untold): returns why the note could not be
+    written, empty when it was. The note is replaced whole or not at all, a full disk included."""
     started_at = dt.datetime.fromtimestamp(started, dt.timezone.utc) if started else None
     note = {"refresh_id": refresh_id, "inbox": inbox, "started_at": started_at and started_at.isoformat(),
             "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(), "message": message}
-    home().last_failure.parent.mkdir(parents=True, exist_ok=True)
-    home().last_failure.write_text(json.dumps(note, ensure_ascii=False, indent=1), encoding="utf-8")
+    problems = []
+    path = home().last_failure
+    tmp = temp_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(note, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except Exception as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        problems.append(str(disk_full(e, path.parent) or f"{path}: {e}"))
     try:
         con = connect(home().build_db)
         try:
@@ -85,6 +101,7 @@ def record_failure(refresh_id: str, inbox: str, started: float | None, message: 
             con.close()
     except Exception:  # the build file may not even have its schema yet; Dagster keeps the run
         pass
+    return problems
 
 
 def current_failure() -> dict | None:

@@ -16,16 +16,18 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.db import NOT_PUBLISHED, PATCHED, PUBLISHED_SCHEMAS, quote_path
+from pipelines.db import NOT_PUBLISHED, PATCHED, PUBLISHED_SCHEMAS, quote_path, remove_stale_temp_files, temp_path
 
 # A kept table is copied whole once more than this share of its rows changed.
 PATCH_AT_MOST = 0.25
 
 
 def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
-    """Returns the row count of every published table."""
+    """Returns the row count of every published table. The new file is written under this
+    process's id: a killed publish's is removed by the next run (db.remove_stale_temp_files)."""
     serving_db.parent.mkdir(parents=True, exist_ok=True)
-    tmp = serving_db.with_name(f".{serving_db.name}.{os.getpid()}.tmp")
+    remove_stale_temp_files(serving_db.parent)
+    tmp = temp_path(serving_db)
     tmp.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     try:
@@ -57,10 +59,12 @@ def publish(con: duckdb.DuckDBPyConnection, serving_db: Path) -> dict[str, int]:
                 counts[name] = con.execute(f"SELECT count(*) FROM pub.{name}").fetchone()[0]
             if not patching:
                 _copy_definitions(con)
+            # Before the swap, so nothing after it can fail (a full disk): should the swap not
+            # happen, the build's new publication id matches no copy and the next one starts afresh.
+            con.execute("DELETE FROM staging.unpublished")
         finally:
             con.execute("DETACH pub")
         os.replace(tmp, serving_db)
-        con.execute("DELETE FROM staging.unpublished")
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)

@@ -22,6 +22,12 @@ ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 
 @pytest.fixture
 def published(inbox):
+    """1,234 dossiers in October and 1 in November: a quiet month the steward lets through
+    (min_rows_share = 0), which the door would otherwise hold back as cut short."""
+    from pipelines.config import config_path
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("[validation]\nmin_rows_share = 0\n", encoding="utf-8")
     write_reference(inbox)
     write_month(inbox, "2025-10", [dossier(f"HS-{i}") for i in range(1234)])
     write_month(inbox, "2025-11", [dossier("HS-X", month="2025-11", ma_don_vi="05977", ma_tthc="1.002", kenh="1")])

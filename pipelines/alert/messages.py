@@ -12,6 +12,7 @@ import json
 from html import escape
 
 from pipelines.alert.contacts import Contact
+from pipelines.alert.deliver import header_value
 from pipelines.db import connect
 from pipelines.settings import home
 
@@ -139,10 +140,11 @@ def compose(events: list[dict], contacts: list[Contact], dashboard_url: str) -> 
     rows = []
     for contact, mine in routed.items():
         digest = contact.ma_don_vi == "province" and contact.vai_tro == "lanh_dao"
-        who = "Toàn tỉnh" if contact.ma_don_vi == "province" else names.get(contact.ma_don_vi, contact.ma_don_vi)
+        who = header_value("Toàn tỉnh" if contact.ma_don_vi == "province" else names.get(contact.ma_don_vi,
+                                                                                          contact.ma_don_vi))
         counts = {k: sum(e["kind"] == k for e in mine) for k in KIND}
-        subject = (f"[CCHC] {'Tổng hợp cảnh báo' if digest else 'Cảnh báo'} · {who}: "
-                   + ", ".join(f"{n} {KIND[k].lower()}" for k, n in counts.items() if n))
+        subject = header_value(f"[CCHC] {'Tổng hợp cảnh báo' if digest else 'Cảnh báo'} · {who}: "
+                               + ", ".join(f"{n} {KIND[k].lower()}" for k, n in counts.items() if n))
         shown = [e for e in mine if not digest or e["detail"]["scope"] != "unit"]
         lines = [(describe(e, names, extra), link(dashboard_url, e["detail"])) for e in shown]
         if digest:  # the province's leaders: every unit in one line, most events first

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 
+import duckdb
+
 from pipelines import config
 from pipelines.db import connect
 from pipelines.errors import InputError
@@ -14,23 +16,49 @@ from pipelines.settings import WAREHOUSE_SQL, home
 RULES_SQL = WAREHOUSE_SQL / "alerts" / "10_rules.sql"
 
 
-def firing() -> list[dict]:
+def firing() -> tuple[list[dict], dict]:
+    """The rows that fire now, and what they were read from (`source`): the evaluation records
+    it, so that a refresh can tell whether the copy it publishes was evaluated to the end."""
     failed = failing_refresh()
+    seen = {"publication_id": None, "failure_id": failed[0]["refresh_id"] if failed else None}
     if not home().serving_db.exists():
         if failed:
-            return failed
+            return failed, seen
         raise InputError("Chưa có số liệu được xuất bản: hãy chạy `cchc refresh` trước.",
                          "Nothing is published yet: run `cchc refresh` first.")
     settings = config.load()["alerts"]
     con = connect(home().serving_db, read_only=True)
     try:
+        seen["publication_id"] = _publication(con)
         con.execute("SET VARIABLE drop_points = ?", [float(settings["drop_points"])])
         con.execute("SET VARIABLE min_denominator = ?", [int(settings["min_denominator"])])
         cur = con.execute(RULES_SQL.read_text(encoding="utf-8"))
         names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()] + failed
+        return [dict(zip(names, row)) for row in cur.fetchall()] + failed, seen
     finally:
         con.close()
+
+
+def source() -> dict:
+    """What an evaluation now would read, as `firing` reports it, without running the rules."""
+    failure = current_failure()
+    seen = {"publication_id": None, "failure_id": failure["refresh_id"] if failure else None}
+    if home().serving_db.exists():
+        con = connect(home().serving_db, read_only=True)
+        try:
+            seen["publication_id"] = _publication(con)
+        finally:
+            con.close()
+    return seen
+
+
+def _publication(con) -> str | None:
+    """The published copy's id (pipelines/publish.py writes a new one into every copy)."""
+    try:
+        found = con.execute("SELECT max(id) FROM meta.publication").fetchone()
+    except duckdb.Error:  # a copy from before meta.publication
+        return None
+    return found[0] if found else None
 
 
 def failing_refresh() -> list[dict]:

@@ -1,35 +1,67 @@
 """One alert run after a refresh: evaluate the rules, advance the episodes, put the messages in the
-outbox, send what is due. Also `cchc alerts send` on its own, to retry."""
+outbox, send what is due. Also `cchc alerts send` on its own, to retry.
+
+The episodes, their events, the messages and the record that the evaluation finished are one
+SQLite transaction: a crash anywhere before its commit leaves the state as it was, and the next
+evaluation (a refresh that finds it incomplete, or `cchc alerts evaluate`) makes them all."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from contextlib import closing
+from urllib.parse import urlsplit
 
 from pipelines import config
 from pipelines.alert.contacts import read_contacts
 from pipelines.alert.deliver import send_pending
 from pipelines.alert.messages import compose
-from pipelines.alert.rules import firing
-from pipelines.alert.state import advance, open_state, stamp
+from pipelines.alert.rules import firing, source
+from pipelines.alert.state import (advance, crash_point, last_evaluated, open_state, record_evaluation, stamp,
+                                   transaction)
 
 
 def evaluate(now: dt.datetime | None = None, refresh_id: str | None = None) -> dict:
+    crash_point("evaluate")
     now = now or dt.datetime.now(dt.timezone.utc)
     settings = config.load()["alerts"]
     contacts = read_contacts()
-    rows = firing()
+    rows, seen = firing()
     with closing(open_state()) as con:
-        new = advance(con, rows, now, settings["reminder_days"], refresh_id)
-        events = events_to_tell(con, new)
-        messages = compose(events, contacts, settings["dashboard_url"])
-        for m in messages:
-            con.execute("INSERT OR IGNORE INTO outbox (dedupe_key, channel, address, recipient, subject, body_text, "
-                        "body_html, payload, created_at) VALUES (:dedupe_key, :channel, :address, :recipient, "
-                        ":subject, :body_text, :body_html, :payload, :created_at)", {**m, "created_at": stamp(now)})
+        with transaction(con):
+            new = advance(con, rows, now, settings["reminder_days"], refresh_id)
+            events = events_to_tell(con, new)
+            crash_point("outbox")
+            messages = compose(events, contacts, settings["dashboard_url"])
+            for m in messages:
+                con.execute("INSERT OR IGNORE INTO outbox (dedupe_key, channel, address, recipient, subject, "
+                            "body_text, body_html, payload, created_at) VALUES (:dedupe_key, :channel, :address, "
+                            ":recipient, :subject, :body_text, :body_html, :payload, :created_at)",
+                            {**m, "created_at": stamp(now)})
+            counts = {"firing": len(rows), "events": len(new), "messages": len(messages)}
+            record_evaluation(con, seen, refresh_id, now, counts)
         sent = send_pending(con, settings, now)
-    return {"firing": len(rows), "events": len(new), "messages": len(messages), **sent}
+    return {**counts, **sent}
+
+
+def incomplete() -> bool:
+    """Whether what is there to evaluate (the published copy, a failure noted since) differs from
+    what the last complete evaluation read: a crash came between a publish and its alerts."""
+    seen = source()
+    if seen == {"publication_id": None, "failure_id": None}:
+        return False  # nothing published, nothing failed: nothing to evaluate
+    return last_evaluated() != seen
+
+
+def evaluate_if_incomplete() -> dict:
+    """For a refresh that finds nothing new: the evaluation a crash cut short, run again, or {}.
+    Like the refresh's own alerts step, an error is returned to be said, not raised."""
+    try:
+        if not incomplete():
+            return {}
+        return {**evaluate(), "resumed": True}
+    except Exception as e:
+        return {"error": str(e), "resumed": True}
 
 
 def send(now: dt.datetime | None = None) -> dict:
@@ -52,3 +84,18 @@ def open_episodes() -> list:
     with closing(open_state()) as con:
         return con.execute("SELECT episode_id, rule, scope_code, indicator, period_type, opened_at, acknowledged_at, "
                            "snoozed_until FROM episodes WHERE closed_at IS NULL ORDER BY episode_id").fetchall()
+
+
+STATUS = {"pending": "chờ gửi / waiting", "handing_over": "đang gửi / handing over",
+          "sent_unconfirmed": "đã gửi, chưa xác nhận / sent, unconfirmed", "failed": "hết lượt thử / out of attempts"}
+
+
+def messages_to_check() -> list[tuple[str, ...]]:
+    """For `cchc alerts list`: every message not known to be delivered, with why (a webhook as its
+    host only: its address may hold a token)."""
+    with closing(open_state()) as con:
+        rows = con.execute("SELECT message_id, status, channel, address, subject, last_error FROM outbox "
+                           "WHERE status <> 'sent' ORDER BY message_id").fetchall()
+    return [(f"tin nhắn {r['message_id']} / message {r['message_id']}", STATUS.get(r["status"], r["status"]),
+             r["channel"], r["address"] if r["channel"] == "email" else urlsplit(r["address"]).hostname or "",
+             r["subject"], r["last_error"] or "") for r in rows]

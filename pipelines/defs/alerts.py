@@ -10,8 +10,9 @@ from pipelines.history import failure_message, record_failure
 
 def _evaluate(log, refresh_id: str) -> dict:
     """The published numbers stand whatever happens here: a broken contacts file or mail server
-    must not fail the refresh. Episodes only advance once messages can be made, so nothing said
-    is lost; the error is logged and returned for `cchc refresh` to print."""
+    must not fail the refresh. Episodes, events and messages are one transaction, so an error
+    (or a crash) here loses nothing: the next refresh sees the copy was not evaluated to the end
+    and evaluates it again; the error is logged and returned for `cchc refresh` to print."""
     try:
         return evaluate(refresh_id=refresh_id)
     except Exception as e:
@@ -31,6 +32,7 @@ def alerts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 def failed_refresh(context: dg.HookContext) -> None:
     """A step failed: the published copy stays; note why, and tell the steward."""
     stats = context.instance.get_run_stats(context.run_id)
-    record_failure(context.run_id, context.resources.cchc.inbox, stats.start_time,
-                   failure_message(context.step_key, context.op_exception))
+    for problem in record_failure(context.run_id, context.resources.cchc.inbox, stats.start_time,
+                                  failure_message(context.step_key, context.op_exception)):
+        context.log.error(f"Không ghi được lần thất bại / the failure could not be recorded: {problem}")
     _evaluate(context.log, context.run_id)

@@ -89,8 +89,8 @@ def _unbalanced(duckdb: DuckDBResource, view: str, columns: str) -> tuple[int, l
 
 
 @dg.asset_check(asset=core_model, blocking=True, description=(
-    "Mỗi tệp: số dòng đọc = dòng nhận + dòng cách ly + dòng tổng bỏ qua / "
-    "every file: rows read = accepted + quarantined + skipped totals rows"))
+    "Mỗi tệp: số dòng đọc = dòng nhận + dòng cách ly + dòng bỏ qua / "
+    "every file: rows read = accepted + quarantined + skipped rows"))
 def rows_reconcile(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     files, off = _unbalanced(duckdb, "reconciliation",
                              "file_name, rows_read, rows_accepted, rows_quarantined, rows_skipped")

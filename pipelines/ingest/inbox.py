@@ -3,8 +3,10 @@ optional column-mapping file for sources whose headers differ from both profiles
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -12,6 +14,7 @@ from pipelines.contract import BAD_PERIOD_NAME, FILE_NAME, FILES
 from pipelines.errors import InputError
 
 MAPPING_FILE = "column_mapping.csv"
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -21,22 +24,47 @@ class InboxFile:
     period: str | None  # YYYY-MM for monthly exports, None for reference files
 
 
+def inbox_file(path: Path) -> InboxFile | None:
+    """The kind and period a file's name gives under the contract, case ignored; None for a name
+    the contract does not know. The one reading of a name, for a refresh and for `cchc check`
+    alike. A monthly name with an impossible month, or with a month after the current one (in
+    Asia/Ho_Chi_Minh: no export can hold it yet), is the steward's error, said at once."""
+    m = FILE_NAME.match(path.name)
+    if not m and BAD_PERIOD_NAME.match(path.name):
+        raise InputError(
+            f"Tên tệp {path.name} có kỳ không hợp lệ (tháng phải từ 01 đến 12). Hãy đặt lại tên theo dạng ho_so_YYYY-MM.",
+            f"{path.name} names an impossible period (month must be 01 to 12). Rename it as ho_so_YYYY-MM.",
+            path.name,
+        )
+    if not m:
+        return None
+    if not m["kind"]:
+        return InboxFile(path, m["ref"].lower(), None)
+    period, now = m["period"], current_month()
+    if period > now:
+        raise InputError(
+            f"Tên tệp {path.name} ghi kỳ {period}, sau tháng hiện tại ({now}): tháng này chưa diễn ra nên chưa "
+            "thể có dữ liệu xuất. Hãy kiểm tra lại năm và tháng trong tên tệp.",
+            f"{path.name} names the period {period}, after the current month ({now}): that month has not "
+            "happened yet, so no export can hold it. Check the year and month in the file name.",
+            path.name,
+        )
+    return InboxFile(path, m["kind"].lower(), period)
+
+
+def current_month() -> str:
+    """The month in progress where the data is made: the last period a file may name."""
+    return dt.datetime.now(TIMEZONE).strftime("%Y-%m")
+
+
 def scan(inbox: Path) -> list[InboxFile]:
     if not inbox.is_dir():
         raise InputError(f"Không tìm thấy thư mục hộp thư: {inbox}", f"Inbox folder not found: {inbox}")
     found: dict[tuple[str, str | None], InboxFile] = {}
     for path in sorted(inbox.iterdir()):
-        m = FILE_NAME.match(path.name)
-        if not m and BAD_PERIOD_NAME.match(path.name):
-            raise InputError(
-                f"Tên tệp {path.name} có kỳ không hợp lệ (tháng phải từ 01 đến 12). Hãy đặt lại tên theo dạng ho_so_YYYY-MM.",
-                f"{path.name} names an impossible period (month must be 01 to 12). Rename it as ho_so_YYYY-MM.",
-                path.name,
-            )
-        if not m or not path.is_file():
+        f = inbox_file(path)
+        if f is None or not path.is_file():
             continue
-        kind, period = (m["kind"], m["period"]) if m["kind"] else (m["ref"], None)
-        f = InboxFile(path, kind.lower(), period)
         key = (f.kind, f.period)
         if key in found:
             raise InputError(

@@ -11,20 +11,25 @@ full refresh at 10 million dossiers: DuckDB compresses each column it stores.)
 
 from __future__ import annotations
 
+import codecs
+import csv
+import re
+import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pyarrow as pa
 
-from pipelines.config import max_quarantine_share
+from pipelines.config import max_quarantine_share, validation as validation_settings
 from pipelines.contract import FILES
 from pipelines.db import model_version, run_layer, transaction
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import InboxFile
-from pipelines.ingest.read import Fingerprint, ReadFile, fingerprint, read_export
+from pipelines.ingest.read import TOTALS, Fingerprint, ReadFile, fingerprint, read_export
 from pipelines.validate.rows import Validation, import_gx_meanwhile, validate_rows
 
 LINEAGE = {
@@ -41,6 +46,11 @@ REFERENCE_KINDS = [k for k, f in FILES.items() if not f.monthly]
 # peak memory is 2.3 GB instead of 4.1 (the batch's text is held in Python, in DuckDB, typed and
 # as GX's frame).
 BATCH_ROWS = 500_000
+# The cut-short rule (min_rows_share) judges a month against months of at least this many rows
+# (their median): below it a quiet month and a cut export look alike (a month of 1 payment, then none).
+MIN_BASELINE_ROWS = 20
+# Codes a held-back message lists before "and N more".
+LISTED = 10
 
 
 @dataclass
@@ -79,6 +89,7 @@ class _Landed:
     text: pa.Table | None  # the rows with lineage, until the batch is in landing
     seconds: float  # reading it
     replaces: bool  # its period was staged before
+    cut_line: tuple[int, int] | None = None  # a CSV's last line stopped short: (fields, header's fields)
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
@@ -159,7 +170,7 @@ def _land(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, str],
         pl.lit(rf.file_format).alias("_format"),
     ).to_arrow()
     return _Landed(f, replace(rf, frame=rf.frame.clear()), found, rf.frame.height, text,
-                   time.perf_counter() - started, replaces)
+                   time.perf_counter() - started, replaces, _last_line_cut(f.path, rf))
 
 
 def _stage_batch(con: duckdb.DuckDBPyConnection, kind: str, batch: list[_Landed], refresh_id: str) -> list[FileResult]:
@@ -179,11 +190,12 @@ def _stage_batch(con: duckdb.DuckDBPyConnection, kind: str, batch: list[_Landed]
         misdated = {f: rest for f, *rest in con.execute(  # once a batch: a query per file was a twentieth of ingesting
             "SELECT _file, bulk_month, bulk_rows, dated_rows FROM staging.file_period WHERE contradicts_name")
             .fetchall()}
+        months = dict(con.execute("SELECT period, \"rows\" FROM staging.month_rows WHERE kind = ?", [kind]).fetchall())
         for landed in batch:
             validation = validations[landed.file.period]
             began = time.perf_counter() - landed.seconds - per_row * landed.rows
             try:
-                enforce_limits(landed, validation, misdated)
+                enforce_limits(con, landed, validation, misdated, _baseline(landed, months, batch))
                 passed.append((landed, validation, began))
             except InputError as e:
                 _record(con, landed, refresh_id, validation, None, "held_back", e.vi, began)
@@ -269,24 +281,31 @@ _SKIPPED_SCHEMA = {"kind": pl.String, "period": pl.String, "file_name": pl.Strin
                    "reason": pl.String, "content": pl.String, "refresh_id": pl.String}
 
 
-def enforce_limits(landed: _Landed, validation: Validation, misdated: dict[str, list]) -> None:
-    """Refuse a file whose contents belong to another period (`misdated`: file name → the month the
-    bulk of its rows begins in, how many do, and how many have a date to tell: staging.file_period),
-    or that is too broken to be a few bad rows (more likely a wrong export): the last good numbers
-    then stay published."""
+def enforce_limits(con: duckdb.DuckDBPyConnection, landed: _Landed, validation: Validation,
+                   misdated: dict[str, list], baseline: tuple[float, list[str]] | None = None) -> None:
+    """Refuse a file whose last line was cut, whose contents belong to another period (`misdated`:
+    file name → the month the bulk of its rows begins in, how many do, and how many have a date to
+    tell: staging.file_period), that is far smaller than the months before it (`baseline`: their
+    median rows and which months, from _baseline), that is too broken to be a few bad rows (more
+    likely a wrong export), or a reference file that would empty, repeat or drop what the loaded
+    data uses: the last good numbers then stay published. A repeated key is told before the share
+    of quarantined rows, which its copies are part of."""
+    _check_last_line(landed)
     _check_file_period(landed.file, misdated)
+    _check_row_count(landed, baseline)
+    _check_reference_keys(con, landed)
     bad, total, limit = len(validation.bad_rows), validation.rows, max_quarantine_share()
-    if not total or bad / total <= limit:
-        return
-    counts = Counter(i.rule for i in validation.issues if i.severity == "critical")
-    top = ", ".join(f"{rule} ({n})" for rule, n in counts.most_common(3))
-    raise InputError(
-        f"Tệp bị giữ lại: {bad}/{total} dòng ({bad / total:.1%}) vi phạm quy tắc, vượt ngưỡng "
-        f"{limit:.0%}. Lỗi nhiều nhất: {top}. Số liệu đã xuất bản trước đó được giữ nguyên.",
-        f"File held back: {bad}/{total} rows ({bad / total:.1%}) break rules, above the "
-        f"{limit:.0%} limit. Most frequent: {top}. The last published numbers stay.",
-        landed.file.path.name,
-    )
+    if total and bad / total > limit:
+        counts = Counter(i.rule for i in validation.issues if i.severity == "critical")
+        top = ", ".join(f"{rule} ({n})" for rule, n in counts.most_common(3))
+        raise InputError(
+            f"Tệp bị giữ lại: {bad}/{total} dòng ({bad / total:.1%}) vi phạm quy tắc, vượt ngưỡng "
+            f"{limit:.0%}. Lỗi nhiều nhất: {top}. Số liệu đã xuất bản trước đó được giữ nguyên.",
+            f"File held back: {bad}/{total} rows ({bad / total:.1%}) break rules, above the "
+            f"{limit:.0%} limit. Most frequent: {top}. The last published numbers stay.",
+            landed.file.path.name,
+        )
+    _check_reference(con, landed, validation)
 
 
 def _record(con, landed: _Landed, refresh_id: str, v: Validation, accepted: int | None, outcome: str,
@@ -346,4 +365,212 @@ def _check_file_period(f: InboxFile, misdated: dict[str, list]) -> None:
         f"{began_en} in {month}. Check the export's period, or rename the file {renamed} if it is "
         f"{month}'s data.",
         f.path.name,
+    )
+
+
+def _listed(items: list[str]) -> tuple[str, str]:
+    """The first LISTED items and how many more, in Vietnamese and English: a message names the
+    codes without filling a screen."""
+    shown, rest = ", ".join(items[:LISTED]), len(items) - LISTED
+    return (f"{shown} … và {rest} mã khác", f"{shown} … and {rest} more codes") if rest > 0 else (shown, shown)
+
+
+def _last_line_cut(path: Path, rf: ReadFile) -> tuple[int, int] | None:
+    """A CSV whose last line has fewer fields than its header and no line break after it was cut
+    mid-line (an export or a copy stopped short): the reader pads such a line with empty cells, so
+    its row could load with its last columns empty. Returns (fields, the header's fields). Reads
+    the file's first and last 64 KB only."""
+    if rf.file_format != "csv":
+        return None
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        head = f.read(1 << 16)
+        start = max(0, size - (1 << 16))
+        wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        f.seek(start + (start % 2 if wide else 0))  # UTF-16: from a character's first byte
+        tail = f.read()
+    encoding = ("utf-16-le" if head.startswith(codecs.BOM_UTF16_LE) else "utf-16-be") if wide else "utf-8"
+    tail_text = tail.decode(encoding, errors="ignore")
+    if not tail_text.strip() or tail_text.endswith(("\n", "\r")):
+        return None
+    head_lines = head.decode(encoding, errors="ignore").lstrip("\ufeff").splitlines()
+    if len(head_lines) < rf.header_row:
+        return None
+    header_line, last = head_lines[rf.header_row - 1], tail_text.splitlines()[-1]
+
+    def fields(line: str, sep: str) -> list[str]:
+        return next(csv.reader([line], delimiter=sep), [])
+
+    sep = max((",", ";", "\t"), key=lambda d: len(fields(header_line, d)))  # as the reader finds it
+    cells, expected = fields(last, sep), len(fields(header_line, sep))
+    first = next((c.strip() for c in cells if c.strip()), "")
+    if len(cells) >= expected or not first or re.match(TOTALS, first):  # a short totals row is no cut
+        return None
+    return len(cells), expected
+
+
+def _check_last_line(landed: _Landed) -> None:
+    if landed.cut_line is None:
+        return
+    got, expected = landed.cut_line
+    raise InputError(
+        f"Dòng cuối của tệp bị cắt ngang: chỉ có {got}/{expected} cột và tệp không kết thúc bằng dấu xuống "
+        "dòng, có lẽ việc xuất hoặc chép tệp chưa xong. Hãy xuất lại tệp. Tệp bị giữ lại (quy tắc "
+        "file_last_line_cut); số liệu đã xuất bản trước đó được giữ nguyên.",
+        f"The file's last line is cut short: {got} of {expected} fields and no line break at the end, so the "
+        "export or copy probably did not finish. Export the file again. File held back (rule "
+        "file_last_line_cut); the last published numbers stay.",
+        landed.file.path.name,
+    )
+
+
+def _baseline(landed: _Landed, months: dict[str, int],
+              batch: list[_Landed]) -> tuple[float, list[str]] | None:
+    """What a monthly file's rows are compared with: the median rows of the (up to 3) months
+    loaded before its period, the batch's files counted as loaded (a whole history arrives in one
+    batch); for the first month of its kind (a re-export of the first month), the version it
+    replaces; nothing for the very first file of its kind. `months`: rows staged per period
+    (staging.month_rows)."""
+    period = landed.file.period
+    if period is None:
+        return None
+    rows = months | {other.file.period: other.rows for other in batch if other is not landed}
+    before = sorted(p for p in rows if p < period)[-3:]
+    if before:
+        return statistics.median(rows[p] for p in before), before
+    if period in months:
+        return months[period], [period]
+    return None
+
+
+def _check_row_count(landed: _Landed, baseline: tuple[float, list[str]] | None) -> None:
+    """A monthly file far smaller than the months before it was most likely cut short (an export
+    stopped half way published 4,876 dossiers instead of 5,000 without a word), and a header-only
+    re-export would empty its month: held back unless [validation] min_rows_share is 0."""
+    share = float(validation_settings()["min_rows_share"])
+    if baseline is None or not share:
+        return
+    median, months = baseline
+    rows, f = landed.rows, landed.file
+    if median < MIN_BASELINE_ROWS or rows >= share * median:
+        return
+    if months == [f.period]:
+        against_vi, against_en = f"bản đã nạp của kỳ {f.period}", f"the loaded version of {f.period}"
+    else:
+        against_vi, against_en = f"các kỳ {', '.join(months)}", ", ".join(months)
+    if rows == 0:
+        rule = "file_no_rows"
+        found_vi = (f"Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào (trung vị của {against_vi}: "
+                    f"{median:.0f} dòng)")
+        found_en = f"The file has a header and no data rows (the median of {against_en}: {median:.0f} rows)"
+    else:
+        rule = "file_cut_short"
+        found_vi = (f"Tệp chỉ có {rows} dòng, ít hơn {share:.0%} trung vị {median:.0f} dòng của {against_vi}: "
+                    "có lẽ tệp xuất bị cắt ngang")
+        found_en = (f"The file has {rows} rows, fewer than {share:.0%} of the median {median:.0f} rows of "
+                    f"{against_en}: the export was probably cut short")
+    raise InputError(
+        f"{found_vi}. Hãy xuất lại đủ tệp; nếu kỳ {f.period} thật sự ít dữ liệu như vậy, đặt [validation] "
+        f"min_rows_share = 0 cho lần làm mới này. Tệp bị giữ lại (quy tắc {rule}); số liệu đã xuất bản trước "
+        "đó được giữ nguyên.",
+        f"{found_en}. Export the whole file again; if {f.period} really had so little, set [validation] "
+        f"min_rows_share = 0 for this refresh. File held back (rule {rule}); the last published numbers stay.",
+        f.path.name,
+    )
+
+
+# The reference kinds guarded, and what their messages call their codes and rows (vi, en).
+_REFERENCE = {
+    "don_vi": ("mã đơn vị", "unit codes", "đơn vị", "unit"),
+    "danh_muc_tthc": ("mã TTHC", "procedure codes", "thủ tục", "procedure"),
+}
+_KEPT = ("Tệp bị giữ lại (quy tắc {rule}); danh mục đã nạp trước đó vẫn được dùng.",
+         "File held back (rule {rule}); the one loaded before stays in force.")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _check_reference_keys(con: duckdb.DuckDBPyConnection, landed: _Landed) -> None:
+    """A key on several rows of a reference file: the suites quarantine every copy, so the unit or
+    procedure would vanish from the numbers (one repeated row moved 340 dossiers out of the
+    province's figures). The contract keys a unit by its code alone, its whole validity on its row,
+    and core joins the facts on it; so the same code with successive validity ranges is refused too."""
+    kind, name = landed.file.kind, landed.file.path.name
+    if kind not in _REFERENCE:
+        return
+    codes_vi, codes_en, what_vi, what_en = _REFERENCE[kind]
+    repeated = con.execute(f"SELECT \"key\", rows_at FROM staging.reference_duplicates('{kind}')").fetchall()
+    if not repeated:
+        return
+    shown_vi, _ = _listed([f"{k} (dòng {', '.join(map(str, r))})" for k, r in repeated])
+    _, shown_en = _listed([f"{k} (rows {', '.join(map(str, r))})" for k, r in repeated])
+    one_vi, one_en = (("một dòng, ghi cả thời gian hiệu lực trên dòng đó (đơn vị sáp nhập thì ghi mã kế thừa)",
+                       "one row, with its whole validity on it (a merged unit names its successor)")
+                      if kind == "don_vi" else ("một dòng", "one row"))
+    rule = "reference_duplicate_key"
+    raise InputError(
+        f"{len(repeated)} {codes_vi} bị lặp trên nhiều dòng: {shown_vi}. Mỗi {what_vi} chỉ có {one_vi}; nạp tệp "
+        f"này sẽ cách ly mọi bản lặp và đưa các hồ sơ của chúng ra khỏi số liệu. {_KEPT[0].format(rule=rule)}",
+        f"{codes_en.capitalize()} on several rows ({len(repeated)}): {shown_en}. Each {what_en} has {one_en}; "
+        f"loading the file would quarantine every copy and take their dossiers out of the numbers. "
+        f"{_KEPT[1].format(rule=rule)}",
+        name,
+    )
+
+
+def _check_reference(con: duckdb.DuckDBPyConnection, landed: _Landed, validation: Validation) -> None:
+    """A reference file replaces the last one whole, so it must not empty the list or drop a code
+    the loaded dossiers use (warehouse/checks/40_reference_guard.sql): a header-only don_vi
+    published no unit at all and turned every open alert into a recovery; a unit or procedure left
+    out changed the numbers silently. Dropping codes is allowed up to [validation]
+    max_unknown_share of the loaded dossiers (0 by default). Refused, the last good reference stays
+    in force: in staging, in the published copy and for the alerts."""
+    kind, name = landed.file.kind, landed.file.path.name
+    if kind not in _REFERENCE:
+        return
+    codes_vi, codes_en, what_vi, what_en = _REFERENCE[kind]
+    quarantined = len(validation.bad_rows)
+    if landed.rows == quarantined:
+        rule = "reference_empty"
+        raise InputError(
+            f"Tệp không có dòng nào được nhận ({landed.rows} dòng đọc, {quarantined} bị cách ly): nạp tệp này sẽ "
+            f"xóa mọi {what_vi}. {_KEPT[0].format(rule=rule)}",
+            f"The file has no row that can be accepted ({landed.rows} read, {quarantined} quarantined): loading it "
+            f"would remove every {what_en}. {_KEPT[1].format(rule=rule)}",
+            name,
+        )
+    bad = pa.table({"_row": pa.array(validation.bad_rows, pa.int32())})  # noqa: F841 (read by the query)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE reference_incoming AS FROM landing.{kind}_typed "
+                "WHERE _file = ? AND _row NOT IN (SELECT _row FROM bad)", [name])
+    try:
+        macro = "staging.units_dropped" if kind == "don_vi" else "staging.procedures_dropped"
+        dropped = con.execute(f"SELECT code, why, dossiers FROM {macro}('reference_incoming')").fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS reference_incoming")
+    if not dropped:
+        return
+    lost = sum(n for _, _, n in dropped)  # a dossier whose versions name two dropped codes counts twice
+    loaded = con.execute("SELECT dossiers FROM staging.dossiers_loaded").fetchone()[0] or 1
+    limit = float(validation_settings()["max_unknown_share"])
+    if lost / loaded <= limit:
+        return
+    why_vi = {"missing": "không còn trong tệp", "validity": "hiệu lực không còn bao thời gian xử lý hồ sơ"}
+    why_en = {"missing": "not in the file", "validity": "its validity no longer covers them"}
+    shown_vi, _ = _listed([f"{c} ({n} hồ sơ, {why_vi[w]})" for c, w, n in dropped])
+    _, shown_en = _listed([f"{c} ({_plural(n, 'dossier')}, {why_en[w]})" for c, w, n in dropped])
+    keep_vi, keep_en = (("giữ các mã này trong tệp (đơn vị đã giải thể: giữ dòng của nó, với «Hiệu lực đến» và mã "
+                         "kế thừa)", "keep these codes in the file (a unit that ended: keep its row, with its "
+                         "'Hiệu lực đến' and its successor)")
+                        if kind == "don_vi" else ("giữ các mã này trong tệp", "keep these codes in the file"))
+    rule = "reference_drops_codes_in_use"
+    raise InputError(
+        f"Tệp bỏ mất {len(dropped)} {codes_vi} mà hồ sơ đã nạp đang dùng: {shown_vi}. {lost} hồ sơ "
+        f"({lost / loaded:.1%} số hồ sơ đã nạp; ngưỡng max_unknown_share {limit:.0%}) sẽ không còn {what_vi} và ra "
+        f"khỏi các chỉ số. Hãy {keep_vi}. {_KEPT[0].format(rule=rule)}",
+        f"The file drops {codes_en} the loaded dossiers use ({len(dropped)}): {shown_en}. "
+        f"{_plural(lost, 'dossier')} ({lost / loaded:.1%} of those loaded; limit max_unknown_share {limit:.0%}) "
+        f"would lose their {what_en} and leave the indicators. Please {keep_en}. {_KEPT[1].format(rule=rule)}",
+        name,
     )

@@ -13,10 +13,10 @@ from collections import Counter
 from pathlib import Path
 
 from pipelines import config
-from pipelines.contract import FILE_NAME, FILES
+from pipelines.contract import FILES
 from pipelines.db import connect, quote_path, run_layer
 from pipelines.errors import InputError
-from pipelines.ingest.inbox import InboxFile, column_mapping
+from pipelines.ingest.inbox import InboxFile, column_mapping, inbox_file
 from pipelines.ingest.load import ingest, prepare
 from pipelines.settings import home
 
@@ -28,30 +28,37 @@ def check_files(paths: list[Path]) -> list[dict]:
     con = connect(":memory:")
     prepare(con)
     _published_reference(con)
-    named = []
-    for path in paths:
-        m = FILE_NAME.match(path.name)
-        kind, period = ((m["kind"], m["period"]) if m["kind"] else (m["ref"], None)) if m else (None, None)
-        named.append((path, kind, period))
+    named = [_named(path) for path in paths]
     reports = []
     order = list(FILES)  # as a refresh: reference files first, then the monthly kinds in contract order
 
     def staged_first(n: tuple) -> tuple:
-        return n[2] is not None, order.index(n[1]) if n[1] in order else len(order)
+        f = n[1]
+        return f is None or f.period is not None, order.index(f.kind) if f else len(order)
 
-    for path, kind, period in sorted(named, key=staged_first):
-        reports.append(_check_one(con, path, kind, period))
+    for path, f, error in sorted(named, key=staged_first):
+        reports.append(_check_one(con, path, f, error))
     con.close()
     return reports
 
 
-def _check_one(con, path: Path, kind: str | None, period: str | None) -> dict:
-    report = {"file": str(path), "kind": kind, "period": period, "status": "ok"}
-    if kind is None:
+def _named(path: Path) -> tuple[Path, InboxFile | None, InputError | None]:
+    """The file as a refresh names it (pipelines.ingest.inbox.inbox_file), or why its name is refused."""
+    try:
+        return path, inbox_file(path), None
+    except InputError as e:
+        return path, None, e
+
+
+def _check_one(con, path: Path, f: InboxFile | None, error: InputError | None) -> dict:
+    report = {"file": str(path), "kind": f and f.kind, "period": f and f.period, "status": "ok"}
+    if error is not None:
+        return report | {"status": "rejected", "error_vi": error.vi, "error_en": error.en}
+    if f is None:
         return report | {"status": "rejected", "error_vi": "Tên tệp không theo quy ước (ho_so_YYYY-MM.csv, don_vi.xlsx, …).",
                          "error_en": "The file name does not follow the contract (ho_so_YYYY-MM.csv, don_vi.xlsx, …)."}
     try:
-        [result] = ingest(con, [InboxFile(path, kind, period)], column_mapping(path.parent), "check")
+        [result] = ingest(con, [f], column_mapping(path.parent), "check")
     except InputError as e:
         return report | {"status": "rejected", "error_vi": e.vi, "error_en": e.en}
     if result.status == "unchanged":
@@ -65,7 +72,8 @@ def _check_one(con, path: Path, kind: str | None, period: str | None) -> dict:
     report |= {
         "rows_read": result.rows_loaded + result.rows_skipped, "rows_accepted": result.accepted,
         "rows_quarantined": result.quarantined, "rows_with_warnings": result.warnings,
-        "rows_skipped": result.rows_skipped, "extra_columns": result.extra_columns,
+        "rows_skipped": result.rows_skipped, "rows_skipped_by_reason": _skipped(con, path.name),
+        "extra_columns": result.extra_columns,
         "expectations_run": validation.expectations, "expectations_failed": validation.failed,
         "rules": [{"rule": rule, "severity": sev, "rows": n, "message_vi": vi, "message_en": en,
                    "examples": [{"row": i.row, "column": i.column, "value": i.value}
@@ -77,6 +85,17 @@ def _check_one(con, path: Path, kind: str | None, period: str | None) -> dict:
     elif report["status"] == "ok" and result.warnings:
         report["status"] = "warnings"
     return report
+
+
+def _skipped(con, file_name: str) -> dict[str, int]:
+    """Rows skipped by reason (totals, blank, only extra columns), as the loader recorded them; a
+    file held back has none recorded."""
+    return dict(con.execute("SELECT reason, count(*) FROM meta.skipped_rows WHERE file_name = ? GROUP BY ALL "
+                            "ORDER BY 2 DESC, 1", [file_name]).fetchall())
+
+
+SKIPPED = {"dong_tong_cong": ("dòng tổng cộng", "totals"), "dong_trong": ("dòng trống", "blank"),
+           "dong_chi_cot_thua": ("chỉ có cột ngoài quy ước", "only extra columns")}
 
 
 def _published_reference(con) -> None:
@@ -109,7 +128,7 @@ def render(reports: list[dict]) -> str:
         if "rows_read" in r:
             out.append(f"  {r['rows_read']} dòng đọc / rows read · {r['rows_accepted']} nhận / accepted · "
                        f"{r['rows_quarantined']} cách ly / quarantined · {r['rows_with_warnings']} cảnh báo / warnings"
-                       + (f" · {r['rows_skipped']} dòng tổng bỏ qua / totals rows skipped" if r["rows_skipped"] else ""))
+                       + (f" · {r['rows_skipped']} dòng bỏ qua / rows skipped{_reasons(r)}" if r["rows_skipped"] else ""))
             if r["extra_columns"]:
                 out.append(f"  Cột không thuộc quy ước (bỏ qua) / extra columns (ignored): {', '.join(r['extra_columns'])}")
             for rule in r["rules"]:
@@ -120,3 +139,10 @@ def render(reports: list[dict]) -> str:
     limit = f"{config.max_quarantine_share():.0%}"
     out.append(f"Ngưỡng giữ lại tệp / hold-back share: {limit}")
     return "\n".join(out)
+
+
+def _reasons(report: dict) -> str:
+    """Why rows were skipped: ' (1 dòng tổng cộng / totals, 2 dòng trống / blank)'."""
+    reasons = report.get("rows_skipped_by_reason") or {}
+    said = [f"{n} {SKIPPED.get(r, (r, r))[0]} / {SKIPPED.get(r, (r, r))[1]}" for r, n in reasons.items()]
+    return f" ({', '.join(said)})" if said else ""

@@ -23,11 +23,27 @@ CREATE TABLE IF NOT EXISTS events (
 
 -- What is to be sent and what was: one row per message, recipient and channel. A message is
 -- made once (dedupe_key) and sent until it goes, so nothing is sent twice or lost.
+-- status: pending → handing_over (committed before the server is contacted; sent_at = then) →
+-- sent, or back to pending (retry) / failed (out of attempts). A row still handing_over when the
+-- next send starts was being sent by a process that died: the server may have it, so it becomes
+-- sent_unconfirmed and is never handed over again (the same Message-ID twice is worse than once).
 CREATE TABLE IF NOT EXISTS outbox (
     message_id INTEGER PRIMARY KEY,
     dedupe_key TEXT NOT NULL UNIQUE,
     channel TEXT NOT NULL, address TEXT NOT NULL, recipient TEXT,
     subject TEXT NOT NULL, body_text TEXT NOT NULL, body_html TEXT, payload TEXT NOT NULL,
-    created_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',  -- pending, sent, failed
+    created_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',
     attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, last_error TEXT, sent_at TEXT
+);
+
+-- One row per evaluation that finished: written in the same transaction as its events and
+-- messages, so a row here means all of them are. A refresh that finds nothing new compares the
+-- newest row with what is there to evaluate (the published copy's meta.publication id, and the
+-- failed refresh noted since, if any) and evaluates again when they differ.
+CREATE TABLE IF NOT EXISTS evaluations (
+    evaluation_id INTEGER PRIMARY KEY,
+    publication_id TEXT,  -- NULL: nothing published yet
+    failure_id TEXT,      -- the refresh_id of the failure it saw, NULL: none
+    refresh_id TEXT,      -- the run that evaluated; NULL: `cchc alerts evaluate`
+    at TEXT NOT NULL, firing INTEGER NOT NULL, events INTEGER NOT NULL, messages INTEGER NOT NULL
 );

@@ -8,6 +8,14 @@ SEMI JOIN (
     WHERE ma_don_vi NOT IN (SELECT ma_don_vi FROM staging.don_vi WHERE ma_don_vi IS NOT NULL)
 ) p ON p._file = r._file AND p._row = r._row;
 
+-- Was a unit valid at some time while a dossier was handled (from `accepted` to `latest`, its
+-- latest date)? NULL without an acceptance date. The reference guard (40_reference_guard.sql) asks
+-- the same of a new don_vi.
+CREATE OR REPLACE MACRO staging.unit_valid_for(valid_from, valid_to, accepted, latest) AS
+CASE WHEN accepted IS NOT NULL THEN
+    coalesce(valid_to, DATE '9999-12-31') >= CAST(accepted AS DATE)
+    AND coalesce(valid_from, DATE '0001-01-01') <= CAST(latest AS DATE) END;
+
 -- Columns derived for validation (expectations/ho_so.json):
 -- _unit_valid: was the unit valid at some time while the dossier was handled, from its acceptance
 --   to its latest date? A dossier open across a merger goes on with the successor (exports.md: a
@@ -25,10 +33,8 @@ SEMI JOIN (
 --   staging.unit_names_of (staging/10_ho_so.sql) over the unresolved rows.
 CREATE OR REPLACE VIEW staging.ho_so_derived AS
 SELECT p._period, p._file, p._row,
-    CASE WHEN u._file IS NOT NULL AND p.ngay_tiep_nhan IS NOT NULL THEN
-        coalesce(u.hieu_luc_den, DATE '9999-12-31') >= CAST(p.ngay_tiep_nhan AS DATE)
-        AND coalesce(u.hieu_luc_tu, DATE '0001-01-01')
-            <= CAST(greatest(p.ngay_tiep_nhan, p.ngay_ket_thuc, p.ngay_tra, p.ngay_cap_nhat) AS DATE) END AS _unit_valid,
+    CASE WHEN u._file IS NOT NULL THEN staging.unit_valid_for(u.hieu_luc_tu, u.hieu_luc_den, p.ngay_tiep_nhan,
+        greatest(p.ngay_tiep_nhan, p.ngay_ket_thuc, p.ngay_tra, p.ngay_cap_nhat)) END AS _unit_valid,
     row_number() OVER (PARTITION BY p._period, p.ma_ho_so ORDER BY p.ngay_cap_nhat DESC NULLS LAST, p._row DESC) = 1
         OR p.ma_ho_so IS NULL AS _latest_in_file,
     CASE WHEN p.ma_don_vi IS DISTINCT FROM r.ma_don_vi THEN p.ma_don_vi END AS _unit_read_as,
@@ -40,7 +46,7 @@ LEFT JOIN staging.don_vi u ON u.ma_don_vi = p.ma_don_vi
 LEFT JOIN staging.unit_names_of('staging.ho_so_unresolved') n ON n._file = p._file AND n._row = p._row;
 
 -- Every file balances: rows read = rows accepted into staging + rows quarantined + rows skipped
--- (totals rows). Read by the blocking asset check rows_reconcile.
+-- (totals, blank and extra-column-only rows, meta.skipped_rows). Read by the blocking asset check rows_reconcile.
 CREATE OR REPLACE VIEW staging.reconciliation AS
 WITH accepted AS (
     SELECT _file, count(*) AS n FROM staging.ho_so GROUP BY ALL

@@ -4,7 +4,7 @@
 CREATE OR REPLACE VIEW staging.don_vi_parsed AS
 SELECT
     ma_don_vi,
-    ten_don_vi,
+    clean_name(ten_don_vi) AS ten_don_vi,
     lower(cap) AS cap,
     ma_don_vi_cha,
     parse_date(hieu_luc_tu, _format) AS hieu_luc_tu,

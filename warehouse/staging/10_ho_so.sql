@@ -70,9 +70,9 @@ CREATE OR REPLACE VIEW staging.ho_so_parsed AS
 SELECT
     ma_ho_so,
     ma_tthc,
-    ten_tthc,
+    clean_name(ten_tthc) AS ten_tthc,
     ma_linh_vuc,
-    ten_linh_vuc,
+    clean_name(ten_linh_vuc) AS ten_linh_vuc,
     coalesce(n.read_as, l.ma_don_vi) AS ma_don_vi,
     parse_int(kenh) AS kenh,
     parse_flag(toan_trinh) AS toan_trinh,

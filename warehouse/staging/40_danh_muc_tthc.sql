@@ -2,9 +2,9 @@
 CREATE OR REPLACE VIEW staging.danh_muc_tthc_parsed AS
 SELECT
     ma_tthc,
-    ten_tthc,
+    clean_name(ten_tthc) AS ten_tthc,
     ma_linh_vuc,
-    ten_linh_vuc,
+    clean_name(ten_linh_vuc) AS ten_linh_vuc,
     lower(cap_thuc_hien) AS cap_thuc_hien,
     ma_don_vi_thuc_hien,
     lower(muc_do_dvctt) AS muc_do_dvctt,

@@ -6,6 +6,6 @@ SELECT
     ma_don_vi,
     ma_chi_so,
     parse_number(gia_tri) AS gia_tri,
-    ghi_chu,
+    clean_note(ghi_chu) AS ghi_chu,
     _period, _file, _row
 FROM landing.chi_so_bao_cao;
