@@ -122,3 +122,16 @@ def set_max_quarantine_share(share: float) -> None:
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"[validation]\nmax_quarantine_share = {share}\n", encoding="utf-8")
+
+
+def publish_tiny_copy(serving: Path, n: int) -> None:
+    """Put a copy holding only meta.t = n in place by rename, as a publish does."""
+    import os
+
+    import duckdb
+
+    new = serving.with_name("next.duckdb")
+    con = duckdb.connect(str(new))
+    con.execute(f"CREATE SCHEMA meta; CREATE TABLE meta.t AS SELECT {n} AS n")
+    con.close()
+    os.replace(new, serving)

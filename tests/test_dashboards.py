@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from inbox_builder import dossier, write_month, write_reference
+from inbox_builder import dossier, publish_tiny_copy, write_month, write_reference
 from pipelines.refresh import refresh
 
 APP = str(Path(__file__).parent.parent / "dashboards" / "app.py")
@@ -76,8 +76,6 @@ def test_every_page_in_english(slipping):
 def test_the_copy_a_refresh_publishes_is_read_at_once(cchc_home):
     """The dashboards keep the published copy open between queries; a publish renames a new file
     over it, and the next query reads the new one while a query on the old one still finishes."""
-    import duckdb
-
     from dashboards.data import _published_copy, query
     from pipelines.settings import home
 
@@ -85,11 +83,7 @@ def test_the_copy_a_refresh_publishes_is_read_at_once(cchc_home):
     serving.parent.mkdir(parents=True, exist_ok=True)
 
     def publish(n: int) -> None:
-        new = serving.with_name("next.duckdb")
-        con = duckdb.connect(str(new))
-        con.execute(f"CREATE SCHEMA meta; CREATE TABLE meta.t AS SELECT {n} AS n")
-        con.close()
-        os.replace(new, serving)
+        publish_tiny_copy(serving, n)
 
     publish(1)
     assert query("SELECT n FROM meta.t")["n"].tolist() == [1]

@@ -22,7 +22,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from inbox_builder import dossier, write_month, write_reference
+from inbox_builder import dossier, publish_tiny_copy, write_month, write_reference
 from pipelines.db import connect, remove_stale_temp_files, transaction
 from pipelines.refresh import RefreshFailed, refresh
 from pipelines.settings import PROJECT_ROOT, home, prepare_dagster_home
@@ -143,16 +143,23 @@ def test_dagster_storage_full_is_said_plainly_and_recorded(inbox, cchc_home, sma
     assert "The disk is full" in json.loads(home().last_failure.read_text(encoding="utf-8"))["message"]
 
 
-def test_a_full_disk_keeps_the_published_copy_and_the_next_refresh_recovers(tmp_path, inbox, monkeypatch, small_disk):
-    disk = small_disk(tmp_path / "disk", "64m")
-    monkeypatch.setenv("CCHC_HOME", str(disk / "home"))
-    monkeypatch.setenv("DAGSTER_HOME", str(disk / "home" / "dagster"))
+def published_then_a_new_month(inbox):
+    """October published (50 dossiers), November's 50 waiting in the inbox: the published copy
+    and its digest, to compare after a refresh that must not replace it."""
     write_reference(inbox)
     write_month(inbox, "2025-10", [dossier(f"HS-{i}") for i in range(50)])
     refresh(inbox)
     serving = home().serving_db
     before = digest(serving)
     write_month(inbox, "2025-11", [dossier(f"HS-N{i}", month="2025-11") for i in range(50)])
+    return serving, before
+
+
+def test_a_full_disk_keeps_the_published_copy_and_the_next_refresh_recovers(tmp_path, inbox, monkeypatch, small_disk):
+    disk = small_disk(tmp_path / "disk", "64m")
+    monkeypatch.setenv("CCHC_HOME", str(disk / "home"))
+    monkeypatch.setenv("DAGSTER_HOME", str(disk / "home" / "dagster"))
+    serving, before = published_then_a_new_month(inbox)
 
     fill(disk, leave=serving.stat().st_size // 2)  # room for the build's log, not for a new copy
     run = cchc("refresh", "--inbox", str(inbox))
@@ -226,12 +233,7 @@ sys.exit(main(["refresh", "--inbox", sys.argv[1]]))
 
 
 def test_a_killed_publish_leaves_a_copy_the_next_refresh_removes(inbox, tmp_path):
-    write_reference(inbox)
-    write_month(inbox, "2025-10", [dossier(f"HS-{i}") for i in range(50)])
-    refresh(inbox)
-    serving = home().serving_db
-    before = digest(serving)
-    write_month(inbox, "2025-11", [dossier(f"HS-N{i}", month="2025-11") for i in range(50)])
+    serving, before = published_then_a_new_month(inbox)
 
     signal_file = tmp_path / "publishing"
     with open(tmp_path / "stderr", "w") as stderr:  # what it said, should it never get there
@@ -305,11 +307,7 @@ def test_a_page_run_reads_one_published_copy(cchc_home):
     serving.parent.mkdir(parents=True, exist_ok=True)
 
     def publish(n: int) -> None:
-        new = serving.with_name("next.duckdb")
-        con = duckdb.connect(str(new))
-        con.execute(f"CREATE SCHEMA meta; CREATE TABLE meta.t AS SELECT {n} AS n")
-        con.close()
-        os.replace(new, serving)
+        publish_tiny_copy(serving, n)
 
     publish(1)
     with one_copy():
