@@ -1,5 +1,7 @@
 """Streamlit entry point: `cchc serve` (or `streamlit run dashboards/app.py`)."""
 
+import time
+
 import streamlit as st
 
 from dashboards.data import one_copy
@@ -7,11 +9,54 @@ from dashboards.i18n import t
 
 st.set_page_config(page_title="CCHC Lạng Sơn", page_icon="📊", layout="wide")
 LANGUAGES = ["Tiếng Việt", "English"]
-# The choice is kept under "lang", a plain session key, so it outlives the radio's own widget state
-# (dropped when a run does not carry it, as on a page switch in AppTest).
-st.session_state.setdefault("lang", LANGUAGES[0])
-st.sidebar.radio("Ngôn ngữ / Language", LANGUAGES, index=LANGUAGES.index(st.session_state["lang"]), key="lang_radio",
-                 horizontal=True, on_change=lambda: st.session_state.update(lang=st.session_state["lang_radio"]))
+CODES = ["vi", "en"]  # as written in the link: ?lang=en
+
+# A phone's sidebar lies over the page. Streamlit closes it after a page is tapped only when the
+# browser's user agent says "mobile" (not an in-app browser, a tablet, a desktop site), so any
+# window too narrow to show it beside the page closes it too; a language choice as well.
+CLOSE_MENU_ON_NARROW = """<script>
+if (!window.cchcMenu) {
+  window.cchcMenu = true;
+  document.addEventListener("click", (event) => {
+    if (!window.matchMedia("(max-width: 767.98px)").matches) return;
+    if (!event.target.closest('[data-testid="stSidebarNavLink"], [data-testid="stSidebar"] [data-testid="stRadioOption"]')) return;
+    setTimeout(() => document.querySelector('[data-testid="stSidebarCollapseButton"] button')?.click(), 0);
+  }, true);
+}
+</script>"""
+
+
+def chosen_language() -> str:
+    """The link's `?lang=` opens a session (a fresh visit, a reload, a shared link); the session
+    keeps the choice after that, since a page switch drops the link's parameters. Kept under
+    "lang", a plain session key, so it outlives the radio's own widget state."""
+    if "lang" not in st.session_state:
+        code = st.query_params.get("lang")
+        st.session_state["lang"] = LANGUAGES[CODES.index(code)] if code in CODES else LANGUAGES[0]
+    return st.session_state["lang"]
+
+
+def keep_in_link(language: str) -> None:
+    """English stays in the link, so a reload, a bookmark or a shared link opens in English;
+    Vietnamese, the default, leaves it out (the alerts' links open in Vietnamese)."""
+    code = CODES[LANGUAGES.index(language)]
+    if code == "vi":
+        if "lang" in st.query_params:
+            del st.query_params["lang"]
+    elif st.query_params.get("lang") != code:
+        st.query_params["lang"] = code
+
+
+def on_language_change() -> None:
+    st.session_state["lang"] = st.session_state["lang_radio"]
+
+
+st.session_state["lang_radio"] = chosen_language()  # the radio shows the session's choice, set by a link too
+st.sidebar.radio("Ngôn ngữ / Language", LANGUAGES, key="lang_radio", horizontal=True, on_change=on_language_change)
+keep_in_link(st.session_state["lang"])
+st.sidebar.html(CLOSE_MENU_ON_NARROW, unsafe_allow_javascript=True)
+# Less empty space above the title: what needs attention fits above the fold on a laptop.
+st.html("<style>.stMainBlockContainer, .block-container {padding-top: 1.5rem}</style>")
 
 pages = [
     st.Page("views/overview.py", title=t("page_overview"), icon=":material/target:", default=True),
@@ -22,5 +67,13 @@ pages = [
     st.Page("views/quality.py", title=t("page_quality"), icon=":material/fact_check:"),
     st.Page("views/loaded.py", title=t("page_loaded"), icon=":material/folder_open:"),
 ]
-with one_copy():  # the page's queries, its first to its last, read one published copy
-    st.navigation(pages).run()
+page = st.navigation(pages)
+started = time.perf_counter()
+try:
+    with one_copy():  # the page's queries, its first to its last, read one published copy
+        page.run()
+finally:
+    # Said last, so a browser sees the run is over and every element before it has arrived
+    # (benchmarks/browser.py waits for it), with the server's own share of the time.
+    st.sidebar.html(f'<span data-cchc-ready="{page.url_path or "overview"}" '
+                    f'data-ms="{(time.perf_counter() - started) * 1000:.0f}"></span>')

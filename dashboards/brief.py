@@ -1,5 +1,7 @@
-"""The one-page leader brief for a unit (or the province) and a period: the scorecard and the worst
-slips, as a self-contained HTML page sized for A4 that a leader prints or saves as PDF."""
+"""The one-page leader brief for a unit (or the province) and a period: the targets missed first, with
+who drags them down (the units of the province or level, a unit's procedures), then the scorecard in
+the overview's order (missed, met, the rest) and the plans cited as the overview cites them: a
+self-contained HTML page sized for A4 that a leader prints or saves as PDF."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pandas as pd
 
 from dashboards.data import query
 from dashboards.i18n import fmt_int, fmt_pct, fmt_pp, fmt_target, lang, status_text, t
+from pipelines.labels import period_label
 
 SLIPS = 5  # indicators furthest below their target
 DRAGS = 3  # procedures per slip
@@ -27,40 +30,72 @@ li { margin-bottom: 2pt; } footer { margin-top: 8pt; color: #777; font-size: 8pt
 """
 
 
+def _order(tiles: pd.DataFrame) -> pd.DataFrame:
+    """The overview's order: missed first, then met, then the rest (no target, no activity, no data)."""
+    rank = tiles["status"].map({"not_met": 0, "met": 1}).fillna(2)
+    return tiles.assign(_rank=rank).sort_values(["_rank", "ord"], kind="stable")
+
+
+def _change(r) -> str:
+    """A neutral arrow and the sign: ▲ +1,20 điểm %; '—' when there is no like-for-like comparison."""
+    if r.previous_value != r.previous_value or r.previous_value is None or r.value != r.value:
+        return "—"
+    change = r.value - r.previous_value
+    arrow = "▲" if change > 0 else "▼" if change < 0 else "="
+    return f"{arrow} {fmt_pp(change).replace('-', '−')}"
+
+
+def _drags(scope_code: str, period: str, indicator: str) -> str:
+    """Who drags a missed target down: the units (the province, a level: marts.unit_drags, points it
+    costs) or, for a unit, its procedures (marts.drags, cases short)."""
+    if scope_code in ("province", "tinh", "huyen", "xa"):
+        units = query("SELECT name, unit, numerator, denominator, value, points FROM marts.unit_drags "
+                      "WHERE period = ? AND scope_code = ? AND indicator = ? AND rank <= ? ORDER BY rank",
+                      [period, scope_code, indicator, DRAGS])
+        return "; ".join(f"{escape(d.name)} ({escape(d.unit)}): {fmt_pct(d.value)}, {fmt_int(d.numerator)}/"
+                         f"{fmt_int(d.denominator)}, −{fmt_pp(d.points).removeprefix('+')}" for d in units.itertuples())
+    procedures = query("SELECT name, shortfall FROM marts.drags WHERE period = ? AND scope_code = ? AND indicator = ? "
+                       "AND dimension = 'procedure' ORDER BY points_lost DESC, key LIMIT ?",
+                       [period, scope_code, indicator, DRAGS])
+    return "; ".join(f"{escape(d.name)} ({fmt_int(d.shortfall)})" for d in procedures.itertuples())
+
+
 def brief_html(scope_code: str, scope_name: str, chosen: pd.Series, period: str) -> str:
     name = "name_en" if lang() else "name_vi"
-    tiles = query("SELECT * FROM marts.scorecard_tiles WHERE period = ? AND scope_code = ? AND source = 'export' "
-                  "ORDER BY ord", [period, scope_code])
-    score = query("SELECT score, rank FROM kpi.composite WHERE period = ? AND scope_code = ?", [period, scope_code])
+    tiles = _order(query("SELECT * FROM marts.scorecard_tiles WHERE period = ? AND scope_code = ? "
+                         "AND source = 'export' ORDER BY ord", [period, scope_code]))
+    score = query("SELECT score, rank, ranked FROM marts.composite_rank WHERE period = ? AND scope_code = ?",
+                  [period, scope_code])
     refreshed = query("SELECT max(finished_at) AS at FROM meta.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
     judged = tiles[tiles["status"].isin(["met", "not_met"])]
     head = [t("summary").format(met=int((judged["status"] == "met").sum()), judged=len(judged))]
     if len(score) and pd.notna(score["score"].iloc[0]):
         head.append(f"{t('composite')}: {fmt_pct(score['score'].iloc[0]).removesuffix('%')}")
         if pd.notna(score["rank"].iloc[0]):
-            head.append(f"{t('rank')}: {int(score['rank'].iloc[0])}")
+            head.append(f"{t('rank')}: {int(score['rank'].iloc[0])}/{int(score['ranked'].iloc[0])}")
+    label = lambda p: period_label(p, english=bool(lang())) if isinstance(p, str) else "—"  # noqa: E731
+    compared = tiles.dropna(subset=["previous_period"])
+    against = label(compared["previous_period"].iloc[0]) if len(compared) else "—"
 
     rows = "".join(
         f"<tr class='{r.status}'><td>{escape(getattr(r, name))}</td><td class='n'>{fmt_pct(r.value)}</td>"
         f"<td class='n'>{fmt_target(r.comparator, r.target)}</td><td class='s'>{status_text(r.status)}</td>"
-        f"<td class='n'>{fmt_pp(r.value - r.previous_value) or '—'}</td><td class='n'>{fmt_pct(r.last_year_value)}</td>"
+        f"<td class='n'>{_change(r)}</td><td class='n'>{fmt_pct(r.last_year_value)}</td>"
         f"<td class='n'>{fmt_int(r.numerator)}/{fmt_int(r.denominator)}</td></tr>"
         for r in tiles.itertuples())
 
     missed = tiles[tiles["status"] == "not_met"].assign(gap=lambda f: f["target"] - f["value"])
     slips = []
     for r in missed.sort_values("gap", ascending=False).head(SLIPS).itertuples():
-        drags = query("SELECT name, shortfall FROM marts.drags WHERE period = ? AND scope_code = ? AND indicator = ? "
-                      "AND dimension = 'procedure' ORDER BY points_lost DESC, key LIMIT ?",
-                      [period, scope_code, r.indicator, DRAGS])
-        why = "; ".join(f"{escape(d.name)} ({fmt_int(d.shortfall)})" for d in drags.itertuples())
+        why = _drags(scope_code, period, r.indicator)
         slips.append(f"<li><b>{escape(getattr(r, name))}</b>: {fmt_pct(r.value)}, {t('target').lower()} "
                      f"{fmt_target(r.comparator, r.target)} ({escape(r.target_source or '')})"
-                     + (f"<br>{t('brief_drags')}: {why}" if why else "") + "</li>")
+                     + (f"<br>{t('brief_drags_units') if scope_code in ('province', 'tinh', 'huyen', 'xa') else t('brief_drags')}: {why}" if why else "")
+                     + "</li>")
     apology = tiles.set_index("indicator").loc["late_apology_rate"]  # its denominator is the late dossiers
 
     provisional = not chosen["complete"] or chosen["end_date"] >= dt.date.today().replace(day=1)
-    title = f"{t('brief_title')} · {escape(scope_name)} · {t('period')} {period}"
+    title = f"{t('brief_title')} · {escape(scope_name)} · {escape(label(period))}"
     return f"""<!doctype html>
 <html lang="{'en' if lang() else 'vi'}"><head><meta charset="utf-8"><title>{title}</title><style>{STYLE}</style></head>
 <body>
@@ -68,13 +103,13 @@ def brief_html(scope_code: str, scope_name: str, chosen: pd.Series, period: str)
 <div class="meta">{chosen['start_date']:%d/%m/%Y} – {chosen['end_date']:%d/%m/%Y}{' · <b>' + t('provisional') + '</b>' if provisional else ''}
  · {t('freshness')}: {refreshed:%d/%m/%Y %H:%M}</div>
 <div class="head">{''.join(f'<span>{escape(h)}</span>' for h in head)}</div>
-<h2>{t('brief_scorecard')}</h2>
-<table><thead><tr><th>{t('indicator')}</th><th>{t('value')}</th><th>{t('target')}</th><th>{t('status')}</th>
-<th>{t('vs_previous')}</th><th>{t('last_year')}</th><th>{t('numerator')}/{t('denominator')}</th></tr></thead>
-<tbody>{rows}</tbody></table>
 <h2>{t('brief_slips')}</h2>
 <ul>{''.join(slips) or '<li>' + t('brief_no_slips') + '</li>'}
 <li>{t('brief_late').format(late=fmt_int(apology['denominator']),
                          without=fmt_int(apology['denominator'] - apology['numerator']))}</li></ul>
+<h2>{t('brief_scorecard')}</h2>
+<table><thead><tr><th>{t('indicator')}</th><th>{t('value')}</th><th>{t('target')}</th><th>{t('status')}</th>
+<th>{escape(t('ov_change').format(period=against))}</th><th>{t('last_year')}</th><th>{t('numerator')}/{t('denominator')}</th></tr></thead>
+<tbody>{rows}</tbody></table>
 <footer>{t('brief_footer')}</footer>
 </body></html>"""

@@ -279,6 +279,137 @@ TEXT = {
     "show_counted": ("Hiện mọi dòng được tính cho «{indicator}»", "Show every row counted for '{indicator}'"),
     "counted_total": ("Tử số {num}, mẫu số {den}; cũng như lệnh `{command}`.",
                       "Numerator {num}, denominator {den}; the same as `{command}`."),
+    # --- overview (new strings of this part go here) ---
+    "ov_drag_legend": ("Bên phải: ba đơn vị kéo giảm nhiều nhất, mỗi đơn vị với giá trị · Đạt/Tổng · số điểm % "
+                       "kéo giảm chỉ số chung.",
+                       "On the right: the three units dragging it down most, each with its value · met/total · the "
+                       "points it costs the whole."),
+    "ov_missed": ("Chỉ tiêu chưa đạt ({n})", "Targets missed ({n})"),
+    "ov_none_missed": ("Không có chỉ tiêu nào chưa đạt trong kỳ này.", "No target is missed in this period."),
+    "ov_met": ("Chỉ tiêu đã đạt ({n})", "Targets met ({n})"),
+    "ov_untargeted": ("Chỉ số chưa có chỉ tiêu hoặc không phát sinh ({n})", "Indicators without a target or activity ({n})"),
+    "ov_points_note": ("«Điểm % bị kéo giảm» của một đơn vị: số điểm % tỷ lệ của {scope} sẽ tăng nếu riêng đơn vị đó "
+                       "đạt chỉ tiêu (Tổng của đơn vị ÷ Tổng của {scope} × (chỉ tiêu − giá trị của đơn vị)).",
+                       "'Points it costs': how many percentage points the rate of {scope} would gain had that unit "
+                       "alone met the target (the unit's total ÷ the total of {scope} × (target − the unit's value))."),
+    "ov_unit_drags": ("Xem thủ tục, lĩnh vực kéo giảm", "See the procedures and fields dragging it down"),
+    "ov_no_unit_drags": ("Không đơn vị nào dưới chỉ tiêu: thiếu hụt nằm ở tổng số.",
+                         "No single unit is below the target."),
+    "ov_rank_help": ("Thứ hạng điểm tổng hợp trong cấp / số đơn vị được xếp hạng trong cấp và kỳ này.",
+                     "Rank of the composite score within the level / units ranked in that level and period."),
+    "ov_change": ("So với {period}", "vs {period}"),
+    "ov_last_year": ("Cùng kỳ năm trước ({period})", "Same period last year ({period})"),
+    "ov_compare_whole": ("Thay đổi so với kỳ trước: {previous}.", "Change against the period before: {previous}."),
+    "ov_compare_span": ("Kỳ đang diễn ra, số liệu đến {end}: so với {previous}, cùng khoảng thời gian của {kind} trước "
+                        "(không so với cả {kind} trước).",
+                        "A period still running, data to {end}: compared with {previous}, the same span of the "
+                        "previous {kind} (not the whole {kind})."),
+    "ov_compare_none_running": ("Kỳ đang diễn ra, số liệu đến {end}: không so sánh với kỳ trước, vì khoảng thời gian "
+                                "tương ứng của {kind} trước không phải là một kỳ báo cáo có đủ số liệu.",
+                                "A period still running, data to {end}: no change is shown, because the same span "
+                                "of the previous {kind} is not a reporting period with complete data."),
+    "ov_compare_none": ("Không có kỳ trước đủ số liệu để so sánh.", "No complete period before to compare with."),
+    "ov_kind_month": ("tháng", "month"),
+    "ov_kind_quarter": ("quý", "quarter"),
+    "ov_kind_half": ("6 tháng", "half year"),
+    "ov_kind_nine_months": ("9 tháng", "nine months"),
+    "ov_kind_year": ("năm", "year"),
+    "ov_kind_ytd": ("lũy kế", "year to date"),
+    "ov_trend": ("Xu hướng {n} kỳ gần nhất; đường đứt nét là chỉ tiêu", "Trend of the last {n} periods; the dashed line is the target"),
+    "brief_drags_units": ("Đơn vị kéo giảm nhiều nhất (giá trị, Đạt/Tổng, điểm % bị kéo giảm)",
+                          "Units dragging it down most (value, met/total, points it costs)"),
+    # --- scopes and periods (new strings of this part go here) ---
+    "running": ("đang diễn ra, số liệu đến hết tháng {until}", "running, figures up to the end of {until}"),
+    "provisional_until": ("số liệu tạm thời, tính đến hết ngày {until}", "provisional figures, counted to {until}"),
+    "no_periods": ("Chưa có kỳ nào thuộc loại này trong dữ liệu đã nạp. Hãy chọn loại kỳ khác.",
+                   "The loaded data has no period of this type yet. Choose another period type."),
+    "period_without_exports": ("Kỳ này không có tệp dữ liệu xuất nào: số liệu bị thiếu, không phải bằng 0. "
+                               "Hãy chọn một kỳ khác.",
+                               "No export file covers this period: its figures are missing, not zero. "
+                               "Choose another period."),
+    "scope_not_in_period": ("không hoạt động trong kỳ này", "not in this period"),
+    "province_name": ("Toàn tỉnh", "Whole province"),
+    "unit_not_yet": ("{unit} được thành lập từ {since}, nên chưa có trong kỳ {period}.",
+                     "{unit} was created on {since}, so it does not exist in {period}."),
+    "unit_ended": ("{unit} hoạt động đến {until}, nên không có trong kỳ {period}.",
+                   "{unit} existed until {until}, so it is not in {period}."),
+    "district_abolished": ("{unit} hoạt động đến {until}: cấp huyện đã kết thúc hoạt động từ 01/07/2025, nên "
+                           "không có số liệu của đơn vị này trong kỳ {period}. Các xã, phường trước đây thuộc "
+                           "huyện nay được tính trực tiếp vào toàn tỉnh.",
+                           "{unit} existed until {until}: districts were abolished on 1 July 2025, so it has no "
+                           "figures in {period}. The communes and wards that were under it now count directly "
+                           "towards the province."),
+    "open_successor": ("Xem {successor}, {period}", "Open {successor}, {period}"),
+    "open_province": ("Xem toàn tỉnh, {period}", "Open the whole province, {period}"),
+    "open_period": ("Xem {unit}, {period}", "Open {unit}, {period}"),
+    "unit_no_values": ("Chưa có số liệu chỉ số nào của {unit} cho loại kỳ này.",
+                       "No indicator figures for {unit} for this period type yet."),
+    "unit_no_dossiers": ("{unit} không có hồ sơ nào trong kỳ {period}: các chỉ số dựa trên hồ sơ không phát "
+                         "sinh, không phải bằng 0.",
+                         "{unit} has no dossiers in {period}: the dossier indicators had no activity, which is "
+                         "not zero."),
+    "late_none": ("Không có hồ sơ trễ hạn trong kỳ.", "No late dossiers in this period."),
+    # --- ranking and tables (new strings of this part go here) ---
+    "level_noun_tinh": ("sở, ban, ngành", "departments"),
+    "level_noun_xa": ("cấp xã", "communes"),
+    "level_noun_huyen": ("cấp huyện", "districts"),
+    "ranking_title": ("Xếp hạng {level}", "Ranking of {level}"),
+    "level_absent": ("Kỳ {period} không có đơn vị {level} nào được xếp hạng (cấp huyện không còn từ 01/7/2025); "
+                     "đang hiện {shown}.",
+                     "No {level} unit is ranked in {period} (districts were abolished on 1/7/2025); showing {shown}."),
+    "nothing_ranked": ("Kỳ {period} chưa có đơn vị nào có số liệu để xếp hạng theo chỉ số này.",
+                       "No unit has figures to rank by this indicator in {period}."),
+    "rank_of": ("Hạng (trên số đơn vị)", "Rank (of units)"),
+    "few_col": ("Cỡ mẫu", "Sample"),
+    "few_mark": ("⚠ ít", "⚠ few"),
+    "few_note": ("⚠ ít: dưới {n} hồ sơ được tính, quá ít để đánh giá (vẫn xếp hạng; cột nhạt hơn trên biểu đồ). "
+                 "Đạt/Tổng: số hồ sơ đạt trên số hồ sơ được tính.",
+                 "⚠ few: fewer than {n} cases counted, too few to judge (still ranked; a paler bar in the chart). "
+                 "Met/Total: the cases that met it out of those counted."),
+    "chart_target": ("Vạch đứt: chỉ tiêu áp dụng ({target}).", "Dashed line: the target that applies ({target})."),
+    "chart_targets": ("Vạch đen: chỉ tiêu áp dụng cho từng đơn vị.", "Black tick: the target that applies to each unit."),
+    "ranking_click": ("Chọn một dòng (ô đầu dòng) để mở trang của đơn vị đó.",
+                      "Pick a row (its first cell) to open that unit's page."),
+    "score": ("Điểm", "Score"),
+    "cards_first": ("Màn hình hẹp: hiện {shown} dòng đầu trong {total} dòng; màn hình rộng và tệp tải về có đủ.",
+                    "Narrow screen: showing the first {shown} of {total} rows; a wide screen and the downloads hold them all."),
+    # --- alerts (new strings of this part go here) ---
+    "all_shown": ("Tất cả", "All"),
+    "choose_alerts": ("Chọn cảnh báo…", "Choose alerts…"),
+    "col_projected": ("Dự báo cuối năm", "Year-end projection"),
+    "projected_year_end": ("dự báo cuối năm {value} {short} chỉ tiêu {target}",
+                           "projected year-end {value} {short} target {target}"),
+    "alerts_counts": ("Số cảnh báo đang mở theo quy tắc và cấp", "Open alerts by rule and level"),
+    "alerts_total": ("Tổng", "Total"),
+    "alert_level": ("Cấp", "Level"),
+    "alert_level_province": ("Toàn tỉnh và các cấp", "Province and its levels"),
+    "alert_level_tinh": ("Sở, ngành", "Departments"),
+    "alert_level_xa": ("Xã, phường", "Communes"),
+    "alert_level_huyen": ("Huyện (trước sắp xếp)", "Districts (before the reform)"),
+    "alert_state_open": ("Đang mở", "Open"),
+    "alert_state_acknowledged": ("Đã xác nhận", "Acknowledged"),
+    "alert_state_snoozed": ("Tạm hoãn", "Snoozed"),
+    "alerts_shown": ("Đang hiện {shown} trong {total} cảnh báo đang mở.", "Showing {shown} of {total} open alerts."),
+    "alerts_province_own": ("Toàn tỉnh và các cấp", "The province and its levels"),
+    "alerts_count": ("{n} cảnh báo", "{n} alerts"),
+    "alerts_more_units": ("Còn {n} đơn vị khác có cảnh báo: lọc hoặc chọn đơn vị để xem.",
+                          "{n} more units have alerts: filter or choose the unit to see them."),
+    "alerts_select_all": ("Chọn tất cả {n} cảnh báo đang hiện", "Select all {n} alerts shown"),
+    "need_alerts": ("Hãy chọn ít nhất một cảnh báo.", "Choose at least one alert."),
+    "alerts_nobody_told": ("Không ai được báo: chưa có tệp danh bạ (hoặc tệp trống) {path}. Tạo tệp CSV với các cột "
+                           "{columns} (vai_tro: lanh_dao hoặc quan_tri_du_lieu; ma_don_vi = province cho lãnh đạo "
+                           "tỉnh).",
+                           "Nobody was told: no contacts file (or an empty one) at {path}. Write a CSV with the "
+                           "columns {columns} (vai_tro: lanh_dao or quan_tri_du_lieu; ma_don_vi = province for the "
+                           "province's leaders)."),
+    "alerts_units_untold": ("{n} đơn vị có cảnh báo nhưng chưa có lãnh đạo (lanh_dao) trong danh bạ {path}: "
+                            "không được báo trực tiếp.",
+                            "{n} units with alerts have no leader (lanh_dao) in the contacts file {path}: not told "
+                            "directly."),
+    "alerts_unit_untold": ("Chưa có lãnh đạo của đơn vị trong danh bạ: không ai ở đơn vị được báo.",
+                           "No leader of this unit in the contacts file: nobody there was told."),
+    "event_merged": ("Gộp vào cảnh báo khác", "Merged into another alert"),
+    # --- app and phone (new strings of this part go here) ---
 }
 
 
@@ -354,6 +485,56 @@ def fmt_pp(v) -> str | None:
         return None
     s = f"{v:+.2f}"
     return f"{s.replace('.', ',') if lang() == 0 else s} {t('pp')}"
+
+
+def _missing(v) -> bool:
+    return v is None or v != v  # NaN and NaT are not equal to themselves
+
+
+def fmt_number(v, decimals: int = 2) -> str:
+    """1234.5 → 1.234,50 (vi-VN) or 1,234.50 (en); missing → —."""
+    if _missing(v):
+        return "—"
+    s = f"{v:,.{decimals}f}"
+    return s.translate(str.maketrans(",.", ".,")) if lang() == 0 else s
+
+
+def fmt_signed(v) -> str:
+    """A change in percentage points for a table cell, its unit in the column's header: +1,20."""
+    if _missing(v):
+        return "—"
+    s = f"{v:+.2f}"
+    return s.replace(".", ",") if lang() == 0 else s
+
+
+def fmt_rank(rank, of) -> str:
+    """7 of 65 ranked → 7/65: where a unit stands needs how many stand."""
+    return "—" if _missing(rank) else f"{int(rank)}/{int(of)}" if not _missing(of) else str(int(rank))
+
+
+VEGA_VI = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}}
+
+
+def vega_config() -> dict:
+    """A Vega-Lite chart's `config` for the language chosen: vi-VN axes read 8.000 and 99,5, as
+    the tables do (Vega's number locale; English keeps Vega's own)."""
+    return {"locale": VEGA_VI} if lang() == 0 else {}
+
+
+def fmt_date(v) -> str:
+    """A date as Vietnam writes it, 25/10/2025, in both languages."""
+    return "—" if _missing(v) else f"{v:%d/%m/%Y}"
+
+
+def fmt_datetime(v) -> str:
+    """A moment as the local (Vietnam) time it was: 25/10/2025 10:00."""
+    if _missing(v):
+        return "—"
+    if getattr(v, "tzinfo", None) is not None:
+        from zoneinfo import ZoneInfo
+
+        v = v.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    return f"{v:%d/%m/%Y %H:%M}"
 
 
 # Every ASCII punctuation mark CommonMark lets a backslash escape, and the colon of Streamlit's

@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("alerts", help="Cảnh báo / alerts: evaluate, send, list, ack, snooze")
     p.add_argument("action", choices=["evaluate", "send", "list", "ack", "snooze"])
-    p.add_argument("episode", type=int, nargs="?", help="số cảnh báo (ack, snooze) / alert number")
+    p.add_argument("episode", type=int, nargs="*", help="số cảnh báo, một hoặc nhiều (ack, snooze) / alert numbers")
+    p.add_argument("--note", help="ghi chú (ack, snooze) / a note")
     p.add_argument("--until", type=lambda s: dt.date.fromisoformat(s), help="snooze: YYYY-MM-DD")
     p.add_argument("--by", default=os.environ.get("USER", "cli"), help="ai xác nhận / who acknowledges")
 
@@ -148,14 +149,23 @@ def cmd_refresh(args) -> int:
 
 
 def print_alerts(outcome: dict) -> None:
+    from pipelines.alert.contacts import contacts_path
+    from pipelines.alert.messages import untold_lines
+
     if "error" in outcome:
         print(f"Cảnh báo chưa gửi được / alerts not sent: {outcome['error']}", file=sys.stderr)
         return
+    if outcome.get("baseline"):
+        print("Lần đánh giá cảnh báo đầu tiên (hoặc sau thời gian dài): các cảnh báo đang mở được ghi nhận, mỗi người "
+              "nhận một bản tổng hợp. / First alert evaluation (or after a long gap): the open alerts are recorded, "
+              "each recipient gets one summary.")
     print(f"Cảnh báo / alerts: {outcome.get('firing', 0)} đang kích hoạt / firing, {outcome.get('events', 0)} sự kiện mới / "
           f"new events, {outcome.get('messages', 0)} tin nhắn / messages: {outcome.get('sent', 0)} đã gửi / sent, "
           f"{outcome.get('waiting', 0)} chờ gửi lại / waiting to retry, {outcome.get('failed', 0)} hết lượt thử / "
           "out of attempts" + (f", {outcome['unconfirmed']} đã gửi, chưa xác nhận (không gửi lại) / sent, unconfirmed "
                                "(not sent again)" if outcome.get("unconfirmed") else ""))
+    for line in untold_lines(outcome, contacts_path()):
+        print(line)
 
 
 def print_warehouse_summary() -> None:
@@ -239,11 +249,29 @@ def cmd_serve(args) -> int:
                          "No published warehouse yet: run `cchc refresh` first.")
     print(f"Bảng điều khiển / dashboard: http://localhost:{args.port}  (Ctrl+C để dừng / to stop)", flush=True)
     os.environ["CCHC_HOME"] = str(h.root)
-    argv = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
-            "--server.port", str(args.port), "--server.address", "localhost", "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-            "--client.toolbarMode", "viewer"]
-    os.execv(sys.executable, argv)  # the server becomes this process: a signal to it stops it
+    import threading
+
+    from streamlit.web import cli as streamlit_cli
+
+    # Served here rather than in a process of its own, so that the modules the pages import and the
+    # published copy's cache are ready before the first leader comes (they cost that visit 5–7 s).
+    # Nothing watches the sources: a server is not edited in place.
+    threading.Thread(target=_warm_dashboards, daemon=True).start()
+    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
+                "--server.port", str(args.port), "--server.address", "localhost", "--server.headless", "true",
+                "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+                "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+    return streamlit_cli.main()  # a signal to this process stops the server
+
+
+def _warm_dashboards() -> None:
+    import dashboards.brief  # noqa: F401  what the pages import, heaviest first
+    import dashboards.widgets  # noqa: F401
+    import pipelines.indicators.report_table  # noqa: F401
+    from dashboards.data import warm
+
+    warm()
+    import altair  # noqa: F401  st.altair_chart's, imported on the first chart
 
 
 def cmd_start(args) -> int:
@@ -278,14 +306,17 @@ def cmd_alerts(args) -> int:
     from pipelines.alert import run, state
 
     if args.action in ("ack", "snooze"):
-        if args.episode is None or (args.action == "snooze" and args.until is None):
+        if not args.episode or (args.action == "snooze" and args.until is None):
             raise InputError("Cần số cảnh báo (và --until YYYY-MM-DD để tạm hoãn).",
-                             "Give the alert number (and --until YYYY-MM-DD to snooze).")
-        state.acknowledge(args.episode, args.by, until=args.until if args.action == "snooze" else None)
+                             "Give the alert numbers (and --until YYYY-MM-DD to snooze).")
+        n = state.acknowledge_many(args.episode, args.by, until=args.until if args.action == "snooze" else None,
+                                   note=args.note)
+        print(f"Đã tạm hoãn {n} cảnh báo đến {args.until:%d/%m/%Y}. / {n} alerts snoozed until {args.until}."
+              if args.action == "snooze" else f"Đã xác nhận {n} cảnh báo. / {n} alerts acknowledged.")
         return 0
     if args.action == "list":
         for row in run.open_episodes():
-            print("\t".join(str(row[k] if row[k] is not None else "") for k in row.keys()))
+            print("\t".join(row))
         for line in run.messages_to_check():  # not (yet) known to be delivered: pending, failed, unconfirmed
             print("\t".join(line))
         return 0

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from inbox_builder import dossier, publish_tiny_copy, write_month, write_reference
+from pipelines.labels import period_label
 from pipelines.refresh import refresh
 
 APP = str(Path(__file__).parent.parent / "dashboards" / "app.py")
@@ -48,7 +49,7 @@ def test_shell_shows_what_was_loaded(published):
     assert not at.exception and not at.error
     assert at.title[0].value == "Kho chỉ số CCHC tỉnh Lạng Sơn"
     assert [m.value for m in at.metric] == ["2", "1.235", "5"]  # periods, dossiers (vi-VN), units
-    assert "2025-10 … 2025-11" in at.caption[0].value
+    assert "Tháng 10/2025 … Tháng 11/2025" in at.caption[0].value  # months as reports name them
 
 
 def test_english_switch(published):
@@ -56,7 +57,7 @@ def test_english_switch(published):
     at.sidebar.radio[0].set_value("English").run()
     assert at.title[0].value == "Overview"
     assert at.selectbox(key="period_type.1").value == "Month"
-    assert at.selectbox(key="period.month.1").value == "2025-11"
+    assert at.selectbox(key="period.month.1").value == "November 2025"
     assert tile(at, "on_time_rate", "Dossiers on time")[0] == "100.00%"  # the commune's one dossier, on time
 
 
@@ -116,8 +117,8 @@ def test_overview_for_the_province_and_a_unit(published, capsys):
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception and not at.error
     assert at.title[0].value == "Tổng quan"
-    assert at.selectbox(key="period.month.0").value == "2025-11"  # the latest month
-    at.selectbox(key="period.month.0").set_value("2025-10").run()
+    assert at.selectbox(key="period.month.0").value == "Tháng 11/2025"  # the latest month
+    at.selectbox(key="period.month.0").set_value("Tháng 10/2025").run()
     # 1,234 on time in SXD; the commune's one dossier is in November
     value, delta, status = tile(at, "on_time_rate", "Tỷ lệ hồ sơ giải quyết đúng hạn")
     assert main(["kpis", "--period", "2025-10", "--scope", "province", "--format", "json"]) == 0
@@ -126,11 +127,13 @@ def test_overview_for_the_province_and_a_unit(published, capsys):
     assert not delta  # no earlier month: missing, not +0
     assert status.startswith(":green-badge[✔ Đạt]")
     at.selectbox(key="scope.0").set_value("Phường Đông Kinh (05977)").run()
-    at.selectbox(key="period.month.0").set_value("2025-11").run()
-    value, delta, status = tile(at, "online_dossier_rate_all", "Tỷ lệ hồ sơ trực tuyến trên tổng hồ sơ")
-    assert value == "0,00%" and not at.exception  # its one dossier came in person
+    at.selectbox(key="period.month.0").set_value("Tháng 11/2025").run()
+    # its one dossier came in person: 0%, listed (compact) among the indicators without a target
+    assert any("- Tỷ lệ hồ sơ trực tuyến trên tổng hồ sơ: **0,00%** · ○ Không có chỉ tiêu" in m.value for m in at.markdown)
+    assert not at.exception
     at.selectbox(key="period_type.0").set_value("Quý").run()
-    assert at.selectbox(key="period.quarter.0").value == "2025-Q4"
+    # no quarter is complete yet: the running one, said to be running
+    assert at.selectbox(key="period.quarter.0").value == "Quý IV/2025 (đang diễn ra, số liệu đến hết tháng 11/2025)"
 
 
 def test_overview_opens_on_the_unit_and_period_of_a_link(published):
@@ -138,7 +141,7 @@ def test_overview_opens_on_the_unit_and_period_of_a_link(published):
     at.query_params["unit"] = "SXD"
     at.query_params["period"] = "2025-Q4"
     at.run()
-    assert at.selectbox(key="scope.0").value == "Sở Xây dựng (SXD)" and at.selectbox(key="period.quarter.0").value == "2025-Q4"
+    assert at.selectbox(key="scope.0").value == "Sở Xây dựng (SXD)" and at.selectbox(key="period.quarter.0").value.startswith("Quý IV/2025")
     assert at.selectbox(key="period_type.0").value == "Quý"
 
 
@@ -146,15 +149,16 @@ def test_ranking_by_composite_and_by_an_indicator(published):
     at = AppTest.from_file(APP, default_timeout=30).run().switch_page("views/ranking.py").run()
     assert not at.exception and not at.error
     assert at.title[0].value == "Xếp hạng"
-    at.selectbox(key="period.month.0").set_value("2025-10").run()
+    at.selectbox(key="period.month.0").set_value("Tháng 10/2025").run()
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Hạng", "Đơn vị", "Giá trị", "So với kỳ trước"]
+    assert list(table.columns) == ["Hạng", "Đơn vị", "Điểm", "So với kỳ trước"]
     assert table.iloc[0]["Đơn vị"] == "Sở Xây dựng (SXD)" and table.iloc[0]["Hạng"] == 1  # the only department with dossiers
     at.selectbox(key="rank_by.0").set_value("Tỷ lệ hồ sơ giải quyết đúng hạn").run()
-    row = at.dataframe[0].value.iloc[0]
-    assert (row["Giá trị"], row["Đánh giá"], row["So với kỳ trước"]) == ("100,00%", "✔ Đạt", "—")
+    row = at.dataframe[0].value.iloc[0]  # numbers stay numbers (they sort so); the Styler shows 100,00%
+    assert (row["Giá trị"], row["Đạt"], row["Tổng"], row["Đánh giá"]) == (100.0, 1234, 1234, "✔ Đạt")
+    assert row["So với kỳ trước"] != row["So với kỳ trước"]  # no period before: missing, shown "—"
     at.selectbox(key="level.0").set_value("Xã, phường").run()
-    at.selectbox(key="period.month.0").set_value("2025-11").run()
+    at.selectbox(key="period.month.0").set_value("Tháng 11/2025").run()
     assert list(at.dataframe[0].value["Đơn vị"]) == ["Phường Đông Kinh (05977)"]
 
 
@@ -238,9 +242,10 @@ def test_every_page_in_a_real_browser(slipping, cchc_home):
             shows("targets", "Chỉ tiêu áp dụng cho Sở Xây dựng (SXD)", "Tỷ lệ cấp kết quả điện tử")
             page.goto(f"http://localhost:{port}/alerts?unit=SXD", timeout=10000)
             shows("alerts", "Cảnh báo đang mở", "Dưới chỉ tiêu", "Lịch sử cảnh báo")
+            page.get_by_text("Chọn tất cả", exact=False).first.click()
             page.get_by_label("Người xác nhận (họ tên hoặc e-mail)").fill("Giám đốc Sở Xây dựng")
             page.get_by_role("button", name="Xác nhận đã biết (dừng nhắc lại)").click()
-            shows("alerts_acknowledged", "Đã ghi nhận cảnh báo số", "Đã xác nhận: Giám đốc Sở Xây dựng")
+            shows("alerts_acknowledged", "Đã ghi nhận cảnh báo số 7, 6, 5", "Đã xác nhận")
             page.goto(f"http://localhost:{port}/quality", timeout=10000)
             shows("quality", "Lịch sử làm mới", "ho_so_2025-10.csv", "=1+2")
             with page.expect_download() as quarantined:
@@ -288,7 +293,7 @@ def slipping(inbox):
 def unit_page(unit="Sở Xây dựng (SXD)", period="2025-10"):
     at = AppTest.from_file(APP, default_timeout=30).run().switch_page("views/unit.py").run()
     at.selectbox(key="scope.0").set_value(unit).run()
-    at.selectbox(key="period.month.0").set_value(period).run()
+    at.selectbox(key="period.month.0").set_value(period_label(period)).run()
     return at
 
 
@@ -297,15 +302,16 @@ def test_unit_page_over_time_drags_and_late_dossiers(slipping):
     assert not at.exception and not at.error
     assert at.title[0].value == "Đơn vị"
     history = at.dataframe[0].value.set_index("Chỉ số")
-    assert history.loc["Tỷ lệ hồ sơ giải quyết đúng hạn", "2025-10"] == "96,97% ✘"
+    assert history.loc["Tỷ lệ hồ sơ giải quyết đúng hạn", "Tháng 10/2025"] == "96,97% ✘"
     assert history.loc["Tỷ lệ hồ sơ giải quyết đúng hạn", "Chỉ tiêu"] == "> 99%"
-    assert history.loc["Tỷ lệ hồ sơ trễ hạn có phiếu xin lỗi", "2025-10"] == "33,33% ✘"
+    assert history.loc["Tỷ lệ hồ sơ trễ hạn có phiếu xin lỗi", "Tháng 10/2025"] == "33,33% ✘"
     # March to September have no export file at all: missing, not the catalogue's 0% (SXD's one
     # online service, 1.001, had its February dossier online: 1/1)
     uptake = history.loc["Tỷ lệ DVCTT có phát sinh hồ sơ trực tuyến"]
-    assert list(uptake[["2025-03", "2025-09", "2025-10"]]) == ["—", "—", "100,00% ✔"]
+    assert list(uptake[["Tháng 3/2025", "Tháng 9/2025", "Tháng 10/2025"]]) == ["—", "—", "100,00% ✔"]
     procedure = at.dataframe[1].value.iloc[0]
-    assert (procedure["Mã"], procedure["Chưa đạt"], procedure["Điểm bị kéo giảm"]) == ("1.001", 3, "3,03")  # 3/99
+    assert (procedure["Mã"], procedure["Chưa đạt"]) == ("1.001", 3)
+    assert procedure["Điểm bị kéo giảm"] == pytest.approx(300 / 99)  # a number, shown 3,03 (formats=)
     assert "**3** hồ sơ trễ hạn trong kỳ, **2** chưa có phiếu xin lỗi" in [m.value for m in at.markdown][-1]
     late = at.dataframe[3].value  # those without a letter first, then the most days late
     assert list(late["Mã hồ sơ"]) == ["HS-LATE", "HS-TWICE", "HS-OPEN"]
@@ -335,7 +341,7 @@ def test_unit_page_explains_a_dossier_and_a_number(slipping, capsys):
     why = [m.value for m in at.markdown if m.value.startswith("Đến hết kỳ")]
     assert why == ["Đến hết kỳ (31/10/2025) chưa giải quyết, đã quá hạn 22/10/2025: trễ **9** ngày. Đã có phiếu xin lỗi."]
     at.text_input(key="dossier_code").input("HS-02").run()
-    assert at.success[0].value == "Hồ sơ này không bị tính trễ hạn trong kỳ 2025-10."
+    assert at.success[0].value == "Hồ sơ này không bị tính trễ hạn trong kỳ Tháng 10/2025."
     at.toggle(key="show_counted").set_value(True).run()
     assert any("Tử số 96, mẫu số 99" in c.value for c in at.caption)
     assert main(["explain", "--period", "2025-10", "--unit", "SXD", "--indicator", "on_time_rate"]) == 0
@@ -346,9 +352,19 @@ def test_unit_page_explains_a_dossier_and_a_number(slipping, capsys):
 def test_unit_page_selectors_period_types_and_a_merged_unit(slipping):
     at = unit_page()
     at.selectbox(key="period_type.0").set_value("Quý").run()
-    assert at.selectbox(key="period.quarter.0").value == "2025-Q4" and not at.exception
-    assert list(at.dataframe[0].value.columns) == ["Chỉ số", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "Chỉ tiêu"]
+    # no quarter is complete (no file for January): the running one, marked
+    assert at.selectbox(key="period.quarter.0").value == "Quý IV/2025 (đang diễn ra, số liệu đến hết tháng 10/2025)"
+    assert not at.exception
+    # the target first, then the newest period: what a leader compares
+    assert list(at.dataframe[0].value.columns) == ["Chỉ số", "Chỉ tiêu", "Quý IV/2025", "Quý III/2025", "Quý II/2025",
+                                                   "Quý I/2025"]
+    assert "Sở Giao thông vận tải (SGTVT)" not in at.selectbox(key="scope.0").options  # merged by then
+    at.selectbox(key="period_type.0").set_value("Tháng").run()
+    at.selectbox(key="period.month.0").set_value("Tháng 2/2025").run()
     at.selectbox(key="scope.0").set_value("Sở Giao thông vận tải (SGTVT)").run()
+    at.selectbox(key="period_type.0").set_value("Quý").run()
+    at.selectbox(key="period.quarter.0").set_value("Quý I/2025").run()  # it ended on 28/02: merged by 31/03
+    assert not at.exception
     assert rendered(at.info[0].value).startswith("Sở Giao thông vận tải hoạt động đến 28/02/2025, sau đó sáp nhập vào "
                                        "Sở Xây dựng (SXD)")
 
@@ -389,46 +405,57 @@ def alerts_page(unit="Sở Xây dựng (SXD)"):
 
 
 def test_alerts_page_lists_acknowledges_and_snoozes(slipping):
-    """The refresh opened the alerts (nobody is in the contacts file, so none was sent); the page
-    lists the unit's, and acknowledging or snoozing one here is what `cchc alerts` records."""
+    """The refresh opened the alerts (the first evaluation, a baseline; nobody is in the contacts
+    file, and the page says so and how to fix it); the unit's alerts, one per indicator naming
+    every period; counts by rule and level; acknowledging several at once here is what `cchc
+    alerts` records, each with its history event."""
     from pipelines.alert.state import open_state
 
     at = alerts_page()
     assert not at.exception and not at.error
-    opened = at.dataframe[0].value
+    assert "Không ai được báo" in at.warning[0].value and "contacts.csv" in at.warning[0].value
+    counts, opened = at.dataframe[0].value.set_index("Quy tắc"), at.dataframe[1].value
     assert set(opened["Đơn vị"]) == {"Sở Xây dựng (SXD)"}
-    on_time = opened[(opened["Nội dung"] == "Tỷ lệ hồ sơ giải quyết đúng hạn") & (opened["Kỳ"] == "2025-10")
-                     & (opened["Quy tắc"] == "Dưới chỉ tiêu")]
-    assert list(on_time[["Giá trị", "Chỉ tiêu", "Trạng thái"]].itertuples(index=False, name=None)) == [
-        ("96,97%", "> 99%", "Đang mở")]
+    assert str(counts.loc["Dưới chỉ tiêu", "Sở, ngành"]) == str((opened["Quy tắc"] == "Dưới chỉ tiêu").sum())
+    on_time = opened[(opened["Nội dung"] == "Tỷ lệ hồ sơ giải quyết đúng hạn") & (opened["Quy tắc"] == "Dưới chỉ tiêu")]
+    assert list(on_time[["Kỳ", "Giá trị", "Chỉ tiêu", "Trạng thái"]].itertuples(index=False, name=None)) == [
+        ("Tháng 10/2025, Quý IV/2025, 10 tháng đầu năm 2025", "96,97% · 96,97% · 97,00%", "> 99%", "Đang mở")]
+    # one alert, 3 periods (the year to date counts February's dossier of the transport department merged into SXD)
     number = int(on_time["Số"].iloc[0])
-    choice = next(s for s in at.selectbox if s.label == "Cảnh báo")
-    choice.set_value(number)
+    other = int(opened.loc[opened["Số"].astype(int) != number, "Số"].iloc[-1])
+    choice = next(m for m in at.multiselect if m.label == "Cảnh báo")
+    choice.set_value([number, other])
     at.button[0].click().run()  # acknowledge, without a name
     assert at.error[0].value == "Hãy ghi tên người xác nhận."
     at.text_input[0].input("Giám đốc Sở Xây dựng")
     at.button[0].click().run()
-    assert at.success[0].value == f"Đã ghi nhận cảnh báo số {number}."
-    row = at.dataframe[0].value.set_index("Số").loc[number]
-    assert row["Trạng thái"] == "Đã xác nhận: Giám đốc Sở Xây dựng"
-    history = at.dataframe[1].value
-    assert list(history.loc[history["Số"] == number, "Sự kiện"]) == ["Đã xác nhận", "Mở"]
+    assert at.success[0].value == f"Đã ghi nhận cảnh báo số {number}, {other}."
+    rows = at.dataframe[1].value.set_index(at.dataframe[1].value["Số"].astype(int))
+    assert list(rows.loc[[number, other], "Trạng thái"]) == ["Đã xác nhận: Giám đốc Sở Xây dựng"] * 2
+    history = at.dataframe[2].value
+    assert list(history.loc[history["Số"].astype(int) == number, "Sự kiện"]) == ["Đã xác nhận", "Mở"]
 
-    other = int(at.dataframe[0].value["Số"].drop(number, errors="ignore").iloc[-1])
-    next(s for s in at.selectbox if s.label == "Cảnh báo").set_value(other)
+    next(m for m in at.multiselect if m.label == "Trạng thái").set_value(["open"]).run()  # filter: not yet acknowledged
+    still = set(at.dataframe[1].value["Số"].astype(int))
+    assert still and not still & {number, other}
+    at.checkbox[0].check()  # every alert shown, snoozed at once
     at.text_input[0].input("Giám đốc Sở Xây dựng")
     at.button[1].click().run()  # snooze, without a date
     assert at.error[0].value == "Hãy chọn ngày tạm hoãn đến."
     at.date_input[0].set_value(dt.date.today() + dt.timedelta(days=30))
     at.button[1].click().run()
-    assert at.success[0].value.startswith(f"Đã tạm hoãn cảnh báo số {other} đến ")
+    assert at.success[0].value.startswith("Đã tạm hoãn cảnh báo số ")
     con = open_state()
-    assert con.execute("SELECT snoozed_until FROM episodes WHERE episode_id = ?", [other]).fetchone()[0] \
-        == (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    assert {r[0] for r in con.execute("SELECT episode_id FROM episodes WHERE snoozed_until = ?",
+                                      [(dt.date.today() + dt.timedelta(days=30)).isoformat()])} == still
     con.close()
+
     province = alerts_page("Toàn tỉnh")
-    assert len(province.dataframe[0].value) > len(at.dataframe[0].value)  # every unit's, the levels' and the province's
-    assert "Toàn tỉnh" in set(province.dataframe[0].value["Đơn vị"])
+    assert not province.exception
+    own = province.dataframe[1].value  # the province and its levels before any unit
+    assert set(own["Đơn vị"]) >= {"Toàn tỉnh"} and "Sở Xây dựng (SXD)" not in set(own["Đơn vị"])
+    sections = [e.label.replace("\\", "") for e in province.expander]  # labels are Markdown, escaped
+    assert sections[0].startswith("Sở Xây dựng (SXD) · ")  # the unit with most alerts first
     assert province.subheader[-1].value == "Tin nhắn đã gửi và đang chờ"  # none: nobody is in the contacts file
     assert province.info[-1].value == "Chưa có tin nhắn nào."
 

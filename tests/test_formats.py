@@ -157,6 +157,7 @@ def test_extra_column_is_accepted_and_reported(build, inbox):
     ("Ma ho so;Tinh trang\n1;2\n".encode(), "Không tìm thấy dòng tiêu đề"),
     (b"M\xb8 h\xe5 s\xac,Tr\xb9ng th\xb8i\n", "không phải mã UTF-8"),  # TCVN3 bytes
     ("Mã hồ sơ,Trạng thái\n".encode() + b"A,10\n" * 20000 + b"B\xff,10\n", "không phải mã UTF-8"),  # far down
+    ("Mã hồ sơ,Trạng thái\nA,Đã".encode()[:-1], "cắt ngang"),  # cut inside its last character
     ('Mã hồ sơ,Trạng thái,Ghi chú\nA,10,b\n"B,10\n'.encode(), "dấu ngoặc kép chưa đóng"),
 ])
 def test_unreadable_files_get_a_clear_bilingual_message(build, inbox, content, phrase):

@@ -320,7 +320,7 @@ def test_the_target_that_applies(inbox, cchc_home, tmp_path, monkeypatch):
         ("xa", "late_apology_rate", "A24", 100, ">=", True, "no_activity"),
         ("xa", "on_time_rate", "P25", 98, ">", False, "met"),
     ]
-    assert rows[0][7] == "A24 · UBND, 1/KH (chỉ tiêu năm 2024, chuyển tiếp)"
+    assert rows[0][7] == "Kế hoạch số 1/KH ngày 05/01/2024 của UBND (chỉ tiêu năm 2024, chuyển tiếp)"
 
 
 def test_reported_indicators_are_loaded_validated_and_judged(inbox, cchc_home, tmp_path, capsys):
@@ -350,7 +350,8 @@ def test_reported_indicators_are_loaded_validated_and_judged(inbox, cchc_home, t
         ("province", "par_index_rank", None, 30, 35, "<=", "000-01", True, "met"),  # 2024's target carried forward
     ]
     assert main(["kpis", "--period", "2025", "--scope", "province"]) == 0
-    assert '2025,province,province,par_index_rank,,,30.0,35.0,<=,"000-01 · ' in capsys.readouterr().out
+    assert ('2025,province,province,par_index_rank,,,30.0,35.0,<=,'
+            '"Kế hoạch CCHC năm 2024 của UBND tỉnh Lạng Sơn (chỉ tiêu năm 2024, chuyển tiếp)",met') in capsys.readouterr().out
     form = tmp_path / "form.xlsx"
     assert main(["template", "--year", "2025", "--out", str(form)]) == 0
     sheet = read_excel(form).load_sheet("chi_so_bao_cao").to_polars()

@@ -87,3 +87,28 @@ def test_the_plans_are_the_shared_seeds():
         pytest.skip("../shared/seeds is not beside this clone")
     for plan in PLANS.glob("*"):
         assert plan.read_bytes() == (shared / plan.name).read_bytes()
+
+
+def test_every_plan_is_cited_by_its_number_and_date_or_its_title():
+    """A plan is cited as the administration does: "Kế hoạch số 55/KH-SXD ngày 11/06/2025 của Sở Xây
+    dựng". The three texts whose header carries no number of their own are cited by title
+    ("Kế hoạch CCHC năm <year> của <issuer>", 60_scorecard.sql): each must then be that year's
+    annual CCHC plan of that issuer, and its rows share that year."""
+    plans = {p.stem: flat(p.read_text(encoding="utf-8")) for p in PLANS.glob("*.txt")}
+    by_plan = {}
+    for t in TARGETS:
+        by_plan.setdefault(t["plan"], set()).add((t["plan_number"], t["plan_date"], t["issuer"], t["year"]))
+    cited = {plan: sorted(v) for plan, v in by_plan.items()}
+    assert cited["002_5b3340d45590f65e"] == [("55/KH-SXD", "2025-06-11", "Sở Xây dựng", "2025")]
+    assert cited["004_979c73e4d35de46d"] == [("125/KH-UBND", "2025-07-18", "UBND xã Đoàn Kết", "2025")]
+    assert "Kế hoạch số 55/KH-SXD ngày 11/ 6/2025 của Sở Xây dựng" in plans["002_5b3340d45590f65e"]
+    assert "125 /KH-UBND" in plans["004_979c73e4d35de46d"]  # OCR: "S6:125 /KH-UBND ... ngay /8 thang 7 nam 2025"
+    unnumbered = {plan: rows for plan, rows in cited.items() if not rows[0][0]}
+    assert sorted(unnumbered) == ["000_476f4c6969e120d8", "001_f086a341d523f0d6", "003_ae6b162c194da025"]
+    for plan, rows in unnumbered.items():
+        assert len(rows) == 1, plan  # one issuer, one year: the title is the plan's own
+        _, date, issuer, year = rows[0]
+        head = plans[plan][:600]
+        assert not date and "KẾ HOẠCH" in head and f"năm {year}" in head, plan
+        assert re.search(r"Kế hoạch cải cách hành chính \(CCHC\) năm " + year, plans[plan]), plan
+        assert not re.search(r"Số:\s*\d", head), plan  # truly no number of its own in the header

@@ -9,11 +9,27 @@ import streamlit as st
 
 from dashboards.data import query
 from dashboards.i18n import fmt_int, lang, plain, t
-from dashboards.widgets import choose, first_rows, page, table
+from dashboards.tables import first_rows, table
+from dashboards.widgets import choose, page
 from pipelines.history import current_failure
 
 LIMIT = 2000
 ALL = "*"
+COUNTS = ["files_loaded", "files_unchanged", "rows_validated", "rows_accepted", "rows_quarantined",
+          "rows_with_warnings", "expectations_run", "expectations_failed", "rows_read", "rows_skipped", "warnings",
+          "files", "rows"]
+
+
+def counts(frame: pd.DataFrame) -> dict:
+    """The count columns of a table about to be renamed: shown 925.775 (vi-VN), numbers in the files."""
+    return {t("col_" + c): "int" for c in frame.columns if c in COUNTS} | (
+        {t("col_seconds"): "number"} if "seconds" in frame.columns else {})
+
+
+def titled(subject: str) -> str:
+    """A download's title row: what it is and when it was made (the data quality has no period)."""
+    return f"{subject} · {t('freshness')}: {last_good:%d/%m/%Y %H:%M}"
+
 
 page("page_quality")
 runs = query("SELECT * FROM meta.refreshes ORDER BY started_at DESC")
@@ -34,6 +50,7 @@ history = runs.assign(
 )[["started_at", "status", "seconds", "files_loaded", "files_unchanged", "rows_validated", "rows_accepted",
    "rows_quarantined", "rows_with_warnings", "expectations_run", "expectations_failed", "message"]]
 table(history.rename(columns={c: t("col_" + c) for c in history.columns}), "lich_su_lam_moi",
+      title=titled(t("refresh_history")), formats=counts(history),
       column_config={t("col_started_at"): st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss")})
 
 # 2. What one refresh validated, file by file.
@@ -46,7 +63,8 @@ held = int((checked["outcome"] == "held_back").sum())
 st.markdown(t("run_files").format(files=fmt_int(len(checked)), held=fmt_int(held)))
 if len(checked):
     checked["outcome"] = checked["outcome"].map(lambda o: t("outcome_" + o))
-    table(checked.rename(columns={c: t("col_" + c) for c in checked.columns}), f"tep_da_kiem_tra_{run[:8]}")
+    table(checked.rename(columns={c: t("col_" + c) for c in checked.columns}), f"tep_da_kiem_tra_{run[:8]}",
+          title=f"{t('which_refresh')} {labels[run]}", formats=counts(checked))
 else:
     st.info(t("nothing_validated"))
 
@@ -56,9 +74,10 @@ files = query("SELECT kind, period, file_name, file_format, profile, rows_read, 
               "rows_skipped, warnings, balanced, loaded_at FROM marts.file_quality "
               "ORDER BY balanced, period NULLS FIRST, kind")
 unbalanced = int((~files["balanced"]).sum())
-(st.error if unbalanced else st.success)(t("reconciled").format(files=fmt_int(len(files)), bad=unbalanced))
+(st.error if unbalanced else st.success)(t("reconciled").format(files=fmt_int(len(files)), bad=fmt_int(unbalanced)))
 files["balanced"] = files["balanced"].map(lambda b: t("yes" if b else "no"))
 table(files.rename(columns={c: t("col_" + c) for c in files.columns}), "tep_trong_kho",
+      title=titled(t("files_in_warehouse")), formats=counts(files),
       column_config={t("col_loaded_at"): st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})
 
 # 4. Rules broken, over every file loaded.
@@ -71,7 +90,8 @@ if rules.empty:
     st.success(t("no_rule_broken"))
     st.stop()
 rules["severity"] = rules["severity"].map(lambda s: t("severity_" + s))
-table(rules.rename(columns={c: t("col_" + c) for c in rules.columns}), "quy_tac_vi_pham")
+table(rules.rename(columns={c: t("col_" + c) for c in rules.columns}), "quy_tac_vi_pham",
+      title=titled(t("by_rule")), formats=counts(rules))
 
 # 5. The quarantined rows, by file and rule.
 st.subheader(t("quarantined_rows"))
@@ -95,5 +115,5 @@ def shaped(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 table(shaped(first_rows(ROWS, params, LIMIT)), f"dong_cach_ly_{dt.date.today():%Y%m%d}",
-      whole=lambda: shaped(query(ROWS, params)),
+      whole=lambda: shaped(query(ROWS, params)), title=titled(t("quarantined_rows")),
       column_config={t("col_found_at"): st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})

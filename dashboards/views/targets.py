@@ -5,11 +5,12 @@ import streamlit as st
 
 from dashboards.data import query
 from dashboards.i18n import lang, plain, status_text, t
-from dashboards.widgets import choose_scope, page, table
+from dashboards.tables import table
+from dashboards.widgets import choose_scope, label, page
 
 page("page_targets")
 
-scope_code, scope_name = choose_scope(st)
+scope_code, scope_name = choose_scope(st, every=True)  # targets are by year: every unit
 name = "name_en" if lang() else "name_vi"
 
 
@@ -41,6 +42,7 @@ if reported.empty:
     st.info(t("no_reported"))
 else:
     reported["status"] = reported["status"].map(status_text)
+    reported["period"] = reported["period"].map(label)
     table(reported.rename(columns={"period": t("period"), "indicator": t("indicator"), "value": t("value"),
                                    "target": t("target"), "status": t("status"), "target_source": t("plan")}),
-          f"chi_so_bao_cao_{scope_code}")
+          f"chi_so_bao_cao_{scope_code}", formats={t("value"): "number"})

@@ -34,9 +34,19 @@ def firing() -> tuple[list[dict], dict]:
         con.execute("SET VARIABLE min_denominator = ?", [int(settings["min_denominator"])])
         cur = con.execute(RULES_SQL.read_text(encoding="utf-8"))
         names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()] + failed, seen
+        return [headlined(dict(zip(names, row))) for row in cur.fetchall()] + failed, seen
     finally:
         con.close()
+
+
+PERIOD_ORDER = {"month": 0, "quarter": 1, "ytd": 2}
+
+
+def headlined(row: dict) -> dict:
+    """One alert's row: its periods in order (month, quarter, year to date), and the first one's
+    fields at the top level (period, value, target, ...): the headline that links and details use."""
+    periods = sorted(row["periods"], key=lambda p: (PERIOD_ORDER.get(p["period_type"], 9), str(p["period"])))
+    return {**row, **periods[0], "periods": periods}
 
 
 def source() -> dict:
@@ -69,9 +79,18 @@ def failing_refresh() -> list[dict]:
         return []
     reason = hashlib.sha256(failure["message"].encode()).hexdigest()[:12]
     return [{"rule": "refresh_failed", "scope": "province", "scope_code": "province", "indicator": reason,
-             "period_type": None, "period": None, "message": failure["message"],
+             "period_type": None, "period": None, "periods": [], "message": failure["message"],
              "refresh_id": failure["refresh_id"], "failed_at": failure["failed_at"]}]
 
 
 def key(row: dict) -> str:
-    return "|".join(str(row.get(k) or "") for k in ("rule", "scope_code", "indicator", "period_type"))
+    """An episode's identity: rule, unit and indicator. The period types it fires in are not part
+    of it: a period type joining or leaving is the same alert (no new message, no re-open)."""
+    return "|".join(str(row.get(k) or "") for k in ("rule", "scope_code", "indicator"))
+
+
+def periods_of(detail: dict) -> list[dict]:
+    """The periods an episode's detail fires in; a detail stored before the merge had one."""
+    if "periods" in detail:
+        return detail["periods"]
+    return [detail] if detail.get("period_type") else []

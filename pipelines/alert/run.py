@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 from pipelines import config
 from pipelines.alert.contacts import read_contacts
 from pipelines.alert.deliver import send_pending
-from pipelines.alert.messages import compose
-from pipelines.alert.rules import firing, source
-from pipelines.alert.state import (advance, crash_point, last_evaluated, open_state, record_evaluation, stamp,
-                                   transaction)
+from pipelines.alert.messages import compose, summarise, untold
+from pipelines.alert.rules import firing, periods_of, source
+from pipelines.alert.state import (advance, crash_point, is_baseline, last_evaluated, open_state, record_evaluation,
+                                   stamp, transaction)
 
 
 def evaluate(now: dt.datetime | None = None, refresh_id: str | None = None) -> dict:
@@ -29,19 +29,30 @@ def evaluate(now: dt.datetime | None = None, refresh_id: str | None = None) -> d
     rows, seen = firing()
     with closing(open_state()) as con:
         with transaction(con):
+            baseline = is_baseline(con, now, settings["baseline_after_days"])
             new = advance(con, rows, now, settings["reminder_days"], refresh_id)
             events = events_to_tell(con, new)
             crash_point("outbox")
-            messages = compose(events, contacts, settings["dashboard_url"])
+            if baseline:  # the state as it is, one summary per recipient, not one line per episode
+                messages = summarise(open_details(con), contacts, settings["dashboard_url"], new, stamp(now))
+            else:
+                messages = compose(events, contacts, settings["dashboard_url"])
             for m in messages:
                 con.execute("INSERT OR IGNORE INTO outbox (dedupe_key, channel, address, recipient, subject, "
                             "body_text, body_html, payload, created_at) VALUES (:dedupe_key, :channel, :address, "
                             ":recipient, :subject, :body_text, :body_html, :payload, :created_at)",
                             {**m, "created_at": stamp(now)})
             counts = {"firing": len(rows), "events": len(new), "messages": len(messages)}
-            record_evaluation(con, seen, refresh_id, now, counts)
+            record_evaluation(con, seen, refresh_id, now, counts, baseline)
+        told = open_details(con)  # who has no one to hear of what is open: said every time, not once
         sent = send_pending(con, settings, now)
-    return {**counts, **sent}
+    return {**counts, **sent, "baseline": baseline, **untold(told, contacts)}
+
+
+def open_details(con) -> list[dict]:
+    """Every open episode's detail (the latest firing row)."""
+    return [json.loads(r[0]) for r in con.execute("SELECT detail FROM episodes WHERE closed_at IS NULL "
+                                                  "ORDER BY episode_id")]
 
 
 def incomplete() -> bool:
@@ -80,10 +91,17 @@ def events_to_tell(con, ids: list[int]) -> list[dict]:
             for r in rows if not (r["snoozed_until"] and r["snoozed_until"] > r["at"])]
 
 
-def open_episodes() -> list:
+def open_episodes() -> list[tuple[str, ...]]:
+    """For `cchc alerts list`: number, rule, unit, indicator, the periods it fires in (as the
+    administration names them), since, acknowledged, snoozed until."""
+    from pipelines.labels import period_label
+
     with closing(open_state()) as con:
-        return con.execute("SELECT episode_id, rule, scope_code, indicator, period_type, opened_at, acknowledged_at, "
+        rows = con.execute("SELECT episode_id, rule, scope_code, indicator, detail, opened_at, acknowledged_at, "
                            "snoozed_until FROM episodes WHERE closed_at IS NULL ORDER BY episode_id").fetchall()
+    return [(str(r["episode_id"]), r["rule"], r["scope_code"], r["indicator"] or "",
+             ", ".join(period_label(p["period"]) for p in periods_of(json.loads(r["detail"])) if p.get("period")),
+             r["opened_at"], r["acknowledged_at"] or "", r["snoozed_until"] or "") for r in rows]
 
 
 STATUS = {"pending": "chờ gửi / waiting", "handing_over": "đang gửi / handing over",

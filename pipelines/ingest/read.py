@@ -130,6 +130,14 @@ def _refuse_non_utf8(data: bytes, path: Path) -> None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as e:
+        if e.end == len(data) and e.reason == "unexpected end of data":  # the last character is cut short
+            raise InputError(
+                f"Tệp bị cắt ngang: kết thúc giữa một ký tự (byte {e.start}), có thể do sao chép hoặc tải về "
+                "chưa xong. Hãy lấy lại tệp đầy đủ từ hệ thống.",
+                f"The file is cut short: it ends in the middle of a character (byte {e.start}), perhaps a copy "
+                "or download that did not finish. Fetch the whole file from the system again.",
+                path.name,
+            ) from None
         raise InputError(
             f"Tệp không phải mã UTF-8 (lỗi tại byte {e.start}). Hãy xuất lại tệp với mã Unicode "
             "UTF-8; nếu dữ liệu đang ở bảng mã TCVN3/VNI, hãy chuyển sang Unicode trước.",

@@ -3,7 +3,10 @@
 -- SQLite's WAL mode allows and one DuckDB file would not.
 
 -- One row per episode: a rule firing for a scope and indicator, from the refresh it opened in to
--- the one it cleared in. key = rule|scope_code|indicator|period_type.
+-- the one it cleared in, whichever period types (month, quarter, year to date) it fires in
+-- meanwhile. key = rule|scope_code|indicator; period_type = the types it fires in now
+-- (month,quarter,ytd). Files from before (key …|period_type) are migrated by
+-- pipelines/alert/state.py (PRAGMA user_version 1).
 CREATE TABLE IF NOT EXISTS episodes (
     episode_id INTEGER PRIMARY KEY,
     key TEXT NOT NULL,
@@ -14,7 +17,8 @@ CREATE TABLE IF NOT EXISTS episodes (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_open_episode ON episodes (key) WHERE closed_at IS NULL;
 
--- Every state change: opened, reminder, recovered, acknowledged, snoozed.
+-- Every state change: opened, reminder, recovered, acknowledged, snoozed; merged (the migration
+-- folded it into another episode of the same rule, unit and indicator).
 CREATE TABLE IF NOT EXISTS events (
     event_id INTEGER PRIMARY KEY,
     episode_id INTEGER NOT NULL REFERENCES episodes,
@@ -45,5 +49,6 @@ CREATE TABLE IF NOT EXISTS evaluations (
     publication_id TEXT,  -- NULL: nothing published yet
     failure_id TEXT,      -- the refresh_id of the failure it saw, NULL: none
     refresh_id TEXT,      -- the run that evaluated; NULL: `cchc alerts evaluate`
-    at TEXT NOT NULL, firing INTEGER NOT NULL, events INTEGER NOT NULL, messages INTEGER NOT NULL
+    at TEXT NOT NULL, firing INTEGER NOT NULL, events INTEGER NOT NULL, messages INTEGER NOT NULL,
+    baseline INTEGER NOT NULL DEFAULT 0  -- 1: the state recorded, one summary per recipient (no event told alone)
 );

@@ -1,5 +1,7 @@
--- What fires now, read from the published warehouse after a refresh: one row per rule, scope,
--- indicator and period type. getvariable: drop_points, min_denominator.
+-- What fires now, read from the published warehouse after a refresh: one row per rule, scope and
+-- indicator (one alert, one episode), with `periods`, every period it fires in (the month first,
+-- then the quarter, then the year to date): the same miss in the month, the quarter and the year
+-- to date is one thing for a leader to act on, not three. getvariable: drop_points, min_denominator.
 WITH latest AS (  -- the newest period of each type the alerts watch
     SELECT period_type, arg_max(period, end_date) AS period FROM kpi.periods
     WHERE period_type IN ('month', 'quarter', 'ytd') GROUP BY ALL
@@ -52,7 +54,14 @@ held_back AS (  -- the steward's: a file the last refresh held back, or whose ro
     UNION ALL
     SELECT 'data_quality', 'province', 'province', file_name, NULL, period, NULL, NULL, NULL, NULL, NULL, rows_read, NULL, NULL
     FROM marts.file_quality WHERE NOT balanced
+),
+fired AS (
+    SELECT * FROM below UNION ALL SELECT * FROM fell UNION ALL SELECT * FROM heading_below UNION ALL SELECT * FROM silent
+    UNION ALL SELECT * FROM missing_file UNION ALL SELECT * FROM held_back
 )
-SELECT * FROM below UNION ALL SELECT * FROM fell UNION ALL SELECT * FROM heading_below UNION ALL SELECT * FROM silent
-UNION ALL SELECT * FROM missing_file UNION ALL SELECT * FROM held_back
-ORDER BY ALL
+SELECT rule, scope, scope_code, indicator,
+    list(DISTINCT struct_pack(period_type, period, value, target, comparator, target_source, numerator, denominator,
+                              previous_value, projected_value)) AS periods
+FROM fired
+GROUP BY rule, scope, scope_code, indicator
+ORDER BY rule, scope, scope_code, indicator NULLS FIRST
