@@ -1,11 +1,14 @@
 """Streamlit entry point: `cchc serve` (or `streamlit run dashboards/app.py`)."""
 
+import logging
 import time
+from datetime import datetime
 
 import streamlit as st
 
 from dashboards.data import one_copy
-from dashboards.i18n import t
+from dashboards.i18n import lang, t
+from pipelines.errors import InputError
 
 st.set_page_config(page_title="CCHC Lạng Sơn", page_icon="📊", layout="wide")
 LANGUAGES = ["Tiếng Việt", "English"]
@@ -55,8 +58,10 @@ st.session_state["lang_radio"] = chosen_language()  # the radio shows the sessio
 st.sidebar.radio("Ngôn ngữ / Language", LANGUAGES, key="lang_radio", horizontal=True, on_change=on_language_change)
 keep_in_link(st.session_state["lang"])
 st.sidebar.html(CLOSE_MENU_ON_NARROW, unsafe_allow_javascript=True)
-# Less empty space above the title: what needs attention fits above the fold on a laptop.
-st.html("<style>.stMainBlockContainer, .block-container {padding-top: 1.5rem}</style>")
+# Less empty space above the title (Streamlit's is 6rem): what needs attention fits above the fold
+# on a laptop. Not less than the header's 3.75rem, which lies over the page and would cut off the
+# title's diacritics ("Tổng quan" read "Tong quan").
+st.html("<style>.stMainBlockContainer, .block-container {padding-top: 3.75rem}</style>")
 
 pages = [
     st.Page("views/overview.py", title=t("page_overview"), icon=":material/target:", default=True),
@@ -67,11 +72,30 @@ pages = [
     st.Page("views/quality.py", title=t("page_quality"), icon=":material/fact_check:"),
     st.Page("views/loaded.py", title=t("page_loaded"), icon=":material/folder_open:"),
 ]
+
+
+def said_instead(error: Exception) -> None:
+    """A leader never meets a traceback: what went wrong is said in a sentence with where to turn,
+    and the traceback goes to the server's log under a reference the steward can find. The error
+    goes on up only where the server shows error details (a developer's run, the tests); `cchc
+    serve` shows none."""
+    if isinstance(error, InputError):  # a steward's fix (the settings file, a missing copy)
+        st.error(error.en if lang() else error.vi)
+    else:
+        reference = datetime.now().strftime("%Y%m%d-%H%M%S")
+        logging.getLogger("cchc.dashboards").exception("page %s failed [%s]", page.url_path or "overview", reference)
+        st.error(t("page_failed").format(reference=reference))
+    if st.get_option("client.showErrorDetails") not in ("none", False, "false", "False"):
+        raise error
+
+
 page = st.navigation(pages)
 started = time.perf_counter()
 try:
     with one_copy():  # the page's queries, its first to its last, read one published copy
         page.run()
+except Exception as error:  # st.stop() and st.rerun() are not Exceptions: they pass through
+    said_instead(error)
 finally:
     # Said last, so a browser sees the run is over and every element before it has arrived
     # (benchmarks/browser.py waits for it), with the server's own share of the time.

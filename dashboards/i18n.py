@@ -12,6 +12,12 @@ TEXT = {
     "app_title": ("Kho chỉ số CCHC tỉnh Lạng Sơn", "Lạng Sơn CCHC KPI warehouse"),
     "language": ("Ngôn ngữ", "Language"),
     "page_loaded": ("Dữ liệu đã nạp", "Loaded data"),
+    "page_failed": ("Trang này chưa hiển thị được do một lỗi của phần mềm, không phải của số liệu. Hãy chọn "
+                    "kỳ hoặc đơn vị khác, hoặc mở trang khác; lỗi đã được ghi vào nhật ký của máy chủ với mã "
+                    "{reference}: hãy báo mã này cho cán bộ quản lý dữ liệu.",
+                    "This page could not be shown because of a fault in the software, not in the figures. "
+                    "Choose another period or unit, or open another page; the fault was written to the "
+                    "server's log under reference {reference}: give that reference to the data steward."),
     "nothing_published": ("Chưa có dữ liệu đã xuất bản. Hãy chạy `cchc refresh`.",
                 "No published data yet. Run `cchc refresh`."),
     "freshness": ("Cập nhật lần cuối", "Last refreshed"),
@@ -115,6 +121,8 @@ TEXT = {
     "rule_drop": ("Giảm mạnh so với kỳ trước", "Sharp drop"),
     "rule_projected_miss": ("Dự báo cả năm không đạt", "Projected to miss the year"),
     "rule_data_missing": ("Thiếu số liệu", "Data missing"),
+    "what_no_dossiers": ("Không có hồ sơ nào trong tháng, dù 3 tháng trước đều có",
+                         "No dossiers in the month, though each of the 3 before had some"),
     "rule_data_quality": ("Tệp bị giữ lại / không khớp", "File held back / not reconciling"),
     "rule_refresh_failed": ("Làm mới thất bại", "Refresh failed"),
     "event_opened": ("Mở", "Opened"),
@@ -329,6 +337,12 @@ TEXT = {
                                "Choose another period."),
     "scope_not_in_period": ("không hoạt động trong kỳ này", "not in this period"),
     "province_name": ("Toàn tỉnh", "Whole province"),
+    "unit_unknown": ("Đường liên kết hỏi đơn vị mã {code}, nhưng danh mục đơn vị không có mã này (có thể gõ nhầm, "
+                     "hoặc đơn vị chưa có trong tệp danh mục đã nạp). Đang hiển thị {shown}; hãy chọn đơn vị ở ô "
+                     "Đơn vị.",
+                     "The link asks for unit code {code}, but the list of units has no such code (a typing slip, "
+                     "or a unit not yet in the loaded reference file). Showing {shown}; choose a unit in the "
+                     "Unit box."),
     "unit_not_yet": ("{unit} được thành lập từ {since}, nên chưa có trong kỳ {period}.",
                      "{unit} was created on {since}, so it does not exist in {period}."),
     "unit_ended": ("{unit} hoạt động đến {until}, nên không có trong kỳ {period}.",

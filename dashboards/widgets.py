@@ -125,10 +125,12 @@ def choose_scope(where, period: str | None = None, every: bool = False) -> tuple
     without a period). Returns the code and its name."""
     name = "name_en" if lang() else "name_vi"
     wanted = st.query_params.get("unit", "province")
+    first_choice = "scope" not in st.session_state
     if every:
         scopes = query(f"SELECT scope_code, {name} AS name FROM marts.scopes ORDER BY level_order, name_vi")
         names = dict(zip(scopes["scope_code"], scopes["name"]))
         code = choose(where, t("scope"), list(names), wanted, "scope", names.get)
+        _unknown_in_link(wanted, code, names[code], first_choice)
         return code, names[code]
     period = period or current_period()[1]
     scopes = query(f"SELECT scope_code, {name} AS name, state = 'exists' AS listed FROM marts.scope_periods "
@@ -139,7 +141,16 @@ def choose_scope(where, period: str | None = None, every: bool = False) -> tuple
     marked = {c: n if listed else f"{n} — {t('scope_not_in_period')}"
               for c, n, listed in zip(shown["scope_code"], shown["name"], shown["listed"])}
     code = choose(where, t("scope"), list(names), kept, "scope", marked.get) or "province"
+    _unknown_in_link(wanted, code, names.get(code, t("province_name")), first_choice)
     return code, names.get(code, t("province_name"))
+
+
+def _unknown_in_link(wanted: str, code: str, shown: str, first_choice: bool) -> None:
+    """A link's unit code that no unit ever had (a typing slip, a unit the reference file lacks):
+    said once, when the link opens the session, rather than silently showing another unit."""
+    if first_choice and wanted != code and query("SELECT count(*) AS n FROM marts.scopes WHERE scope_code = ?",
+                                                 [wanted])["n"].iloc[0] == 0:
+        st.warning(t("unit_unknown").format(code=plain(wanted), shown=plain(shown)))
 
 
 def go(unit: str | None = None, period: str | None = None, period_type: str | None = None) -> None:

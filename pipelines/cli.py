@@ -260,7 +260,7 @@ def cmd_serve(args) -> int:
     sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "dashboards" / "app.py"),
                 "--server.port", str(args.port), "--server.address", "localhost", "--server.headless", "true",
                 "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-                "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+                "--client.toolbarMode", "viewer", "--client.showErrorDetails", "none", "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
     return streamlit_cli.main()  # a signal to this process stops the server
 
 

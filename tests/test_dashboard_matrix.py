@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards.i18n import TEXT
 from inbox_builder import dossier, write_month, write_reference
 
 APP = str(Path(__file__).parent.parent / "dashboards" / "app.py")
@@ -95,7 +96,9 @@ def problems(at: AppTest) -> list[str]:
     """Exceptions, and error boxes that carry a traceback."""
     found = [f"exception: {e.message} (at {e.stack_trace[-2].strip() if len(e.stack_trace) > 1 else ''})"
              for e in at.exception]
-    found += [f"error: {e.value[:200]}" for e in at.error if "Traceback" in e.value or "Error" in e.value]
+    said = TEXT["page_failed"][0].split(".")[0]  # app.py's sentence for a fault it caught
+    found += [f"error: {e.value[:200]}" for e in at.error if "Traceback" in e.value or "Error" in e.value
+              or e.value.startswith(said)]
     return found
 
 

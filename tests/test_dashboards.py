@@ -102,6 +102,33 @@ def test_without_a_published_warehouse_it_says_so():
     assert "cchc refresh" in at.info[0].value
 
 
+def test_a_fault_in_a_page_is_said_in_a_sentence(published, monkeypatch, caplog):
+    """As `cchc serve` runs it (no error details): a fault in a page's code reaches the leader as a
+    sentence with a reference, and the traceback reaches the server's log under that reference."""
+    import pipelines.labels
+    from streamlit import config
+
+    def broken(*args, **kwargs):
+        raise ValueError("None is not in list")
+
+    monkeypatch.setattr(pipelines.labels, "period_label", broken)
+    shown = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "none")
+    try:
+        at = AppTest.from_file(APP, default_timeout=30).run()
+    finally:
+        config.set_option("client.showErrorDetails", shown)
+    assert not at.exception
+    said = at.error[0].value
+    reference = said.split("mã ")[1].split(":")[0]
+    assert said.startswith("Trang này chưa hiển thị được") and len(reference) == len("20261204-150000")
+    logged = [r for r in caplog.records if r.name == "cchc.dashboards"]
+    assert reference in logged[0].getMessage() and "None is not in list" in logged[0].exc_text
+
+    at = AppTest.from_file(APP, default_timeout=30).run()  # a developer's run shows the error itself
+    assert "None is not in list" in at.exception[0].message
+
+
 def tile(at, code, name):
     """The value, delta and status line of the overview tile of indicator `code`, headed `name`."""
     metric = next(m for m in at.metric if m.label == code)
@@ -145,6 +172,17 @@ def test_overview_opens_on_the_unit_and_period_of_a_link(published):
     assert at.selectbox(key="period_type.0").value == "Quý"
 
 
+@pytest.mark.parametrize("page", ["views/overview.py", "views/targets.py"])  # a period's units; every unit
+def test_a_link_to_an_unknown_unit_says_so(published, page):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["unit"] = "SXDD"
+    at.switch_page(page).run()  # the page the link opens, first in the session
+    assert not at.exception and at.selectbox(key="scope.0").value == "Toàn tỉnh"
+    assert at.warning[0].value.startswith("Đường liên kết hỏi đơn vị mã SXDD") and "Toàn tỉnh" in at.warning[0].value
+    at.selectbox(key="scope.0").select("Sở Xây dựng (SXD)").run()  # said once: the leader has chosen
+    assert not at.warning
+
+
 def test_ranking_by_composite_and_by_an_indicator(published):
     at = AppTest.from_file(APP, default_timeout=30).run().switch_page("views/ranking.py").run()
     assert not at.exception and not at.error
@@ -170,7 +208,8 @@ def test_targets_page_lists_what_applies_with_quotes(published):
     own = targets[targets["Áp dụng cho"] == "Sở Xây dựng"]  # its own plan, found by name
     assert len(own) == 17 and set(own["Năm"]) == {2025}
     row = own[own["Chỉ số"] == "Tỷ lệ hồ sơ trực tuyến toàn trình"].iloc[0]
-    assert row["Chỉ tiêu"] == "> 80" and "55/KH-SXD" in row["Kế hoạch"] and "80%" in row["Trích dẫn"]
+    assert row["Chỉ tiêu"] == "> 80" and "80%" in row["Trích dẫn"]
+    assert row["Kế hoạch"] == "Kế hoạch số 55/KH-SXD ngày 11/06/2025 của Sở Xây dựng"  # as the scorecard cites it
     assert "cchc template" in at.info[0].value  # no reported values yet
 
 
@@ -509,3 +548,29 @@ def test_webhook_tokens_are_never_shown():
     assert without_secrets("POST http://127.0.0.1:5000/hook/s3cret failed: HTTP 500") == \
         "POST http://127.0.0.1:5000/… failed: HTTP 500"
     assert without_secrets("quan_tri@example.org") == "quan_tri@example.org" and without_secrets(None) is None
+
+
+def test_a_unit_gone_quiet_is_an_alert_the_page_shows(inbox):
+    """Phường Đông Kinh received dossiers in July, August and September 2025 and none in October,
+    while the exports of October came: `data_missing` for the unit (no indicator of its own: NULL),
+    listed among the indicator alerts and offered in the filter without breaking either."""
+    from pipelines.alert.state import open_state
+
+    write_reference(inbox)
+    for month in ("2025-07", "2025-08", "2025-09", "2025-10"):
+        ward = [] if month == "2025-10" else [dossier(f"HS-{month}-P", month=month, ma_don_vi="05977", ma_tthc="1.002")]
+        write_month(inbox, month, [dossier(f"HS-{month}-{i}", month=month) for i in range(30)] + ward)
+    refresh(inbox)
+    with open_state() as con:
+        quiet = con.execute("SELECT scope, scope_code, indicator FROM episodes WHERE rule = 'data_missing' "
+                            "AND closed_at IS NULL").fetchall()
+    assert [tuple(r) for r in quiet] == [("unit", "05977", None)]
+    at = AppTest.from_file(APP, default_timeout=30).run().switch_page("views/alerts.py").run()
+    assert not at.exception and not at.error
+    ward = next(m for m in at.multiselect if m.label == "Chỉ số")
+    assert "Không có hồ sơ nào trong tháng, dù 3 tháng trước đều có" in ward.options
+    ward.set_value(["Không có hồ sơ nào trong tháng, dù 3 tháng trước đều có"]).run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Nội dung" in d.value.columns)
+    assert list(table["Nội dung"]) == ["Không có hồ sơ nào trong tháng, dù 3 tháng trước đều có"]
+    assert list(table["Kỳ"]) == ["Tháng 10/2025"]

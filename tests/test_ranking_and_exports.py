@@ -279,6 +279,8 @@ def test_ranking_in_a_real_browser_sorts_numbers_shows_cards_on_a_phone_and_open
             page.screenshot(path=str(ARTIFACTS / "ranking-390.png"), full_page=True)
             cards = page.locator(".st-key-cards-xep_hang_xa_on_time_rate_2025-10 .cchc-card")
             assert cards.count() == 14 and cards.first.is_visible() and not grid.is_visible()
+            first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+            assert first["y"] == second["y"] and second["x"] > first["x"] + first["width"]  # two a row
             assert "98,75%" in page.locator(".st-key-cards-xep_hang_xa_on_time_rate_2025-10").inner_text()
             # A row opens its unit's page (wide screen, the row's selection cell).
             page.set_viewport_size({"width": 1440, "height": 1800})
@@ -312,6 +314,8 @@ def test_exports_a_long_list_keeps_numbers_without_the_slow_styler():
     long = pd.DataFrame({"n": range(STYLED_ROWS + 1), "v": [50.0] * (STYLED_ROWS + 1)})
     assert formatted(long, None, {"n": "int"}) is long
     assert set(long_list_columns(long, {"n": "int", "v": "pct"}, None)) == {"n", "v"}
+    dated = long.assign(d=pd.Timestamp("2025-10-03"))
+    assert long_list_columns(dated, {"d": "date"}, None)["d"]["type_config"]["format"] == "DD/MM/YYYY"
     short = long.head(3)
     assert formatted(short, None, {"v": "pct"}).format_index is not None  # a Styler with the vi-VN text
     assert long_list_columns(short, {"v": "pct"}, None) is None

@@ -55,9 +55,9 @@ def what(rule: str, indicator: str | None, detail: dict) -> str:
         return indicator_names.get(indicator, indicator)
     if rule == "refresh_failed":
         return detail["message"].splitlines()[0]
-    if rule == "data_missing" and detail["scope"] != "unit":
-        return f"{indicator}_{detail['period']}"
-    return indicator or "—"
+    if rule == "data_missing":  # a unit without dossiers (no indicator), or an export file missing
+        return t("what_no_dossiers") if detail["scope"] == "unit" else f"{indicator}_{detail['period']}"
+    return indicator if isinstance(indicator, str) else "—"  # NULL reads as NaN, not None
 
 
 def periods(detail: dict) -> str:

@@ -23,7 +23,7 @@ st.subheader(t("targets_applying").format(who=plain(scope_name)))
 st.caption(t("targets_note"))
 targets = query(
     f"SELECT t.year, i.{name} AS indicator, {shown('t.comparator', 't.threshold')} AS target, t.scope_name, "
-    "concat_ws(', ', t.issuer, t.plan_number, strftime(t.plan_date, '%d/%m/%Y')) AS plan, t.quote "
+    "t.citation AS plan, t.quote "
     "FROM kpi.targets t JOIN kpi.indicators i USING (indicator) "
     "LEFT JOIN core.dim_don_vi u ON u.ma_don_vi = $unit "
     "WHERE t.scope_type = 'province' OR (t.scope_type = 'level' AND t.scope_code = u.cap) "

@@ -8,7 +8,12 @@
 -- (the registry's plan_number empty: the province's 2024 and 2026 plans, Sở Ngoại vụ's 2025 plan,
 -- each an annual CCHC plan; tests/test_targets_registry.py checks that) is cited by its title
 -- "Kế hoạch CCHC năm <year> của <issuer>"; a number is never made up.
-CREATE OR REPLACE TABLE kpi.targets AS SELECT * FROM staging.targets;
+CREATE OR REPLACE TABLE kpi.targets AS
+SELECT *,
+    CASE WHEN plan_number IS NOT NULL
+         THEN 'Kế hoạch số ' || plan_number || coalesce(' ngày ' || strftime(plan_date, '%d/%m/%Y'), '') || ' của ' || issuer
+         ELSE 'Kế hoạch CCHC năm ' || year || ' của ' || issuer END AS citation
+FROM staging.targets;
 
 -- The steward's values of reported indicators (chi_so_bao_cao): the province's own row is the
 -- province scope, any other unit its unit scope.
@@ -29,7 +34,7 @@ WITH v AS (
 ),
 candidates AS (
     SELECT v.period, v.scope, v.scope_code, v.indicator, v.period_year, t.target_id, t.year AS target_year,
-        t.comparator, t.threshold, t.plan_number, t.plan_date, t.issuer, t.quote,
+        t.comparator, t.threshold, t.citation, t.quote,
         CASE t.scope_type WHEN 'unit' THEN 3 WHEN 'level' THEN 2 ELSE 1 END AS specificity
     FROM v
     JOIN kpi.targets t ON t.indicator = v.indicator AND t.year <= v.period_year AND (
@@ -42,10 +47,7 @@ candidates AS (
 )
 SELECT v.period, v.scope, v.scope_code, v.indicator, v.numerator, v.denominator, v.value,
     c.threshold AS target, c.comparator, c.target_id,
-    CASE WHEN c.plan_number IS NOT NULL
-         THEN 'Kế hoạch số ' || c.plan_number || coalesce(' ngày ' || strftime(c.plan_date, '%d/%m/%Y'), '')
-             || ' của ' || c.issuer
-         ELSE 'Kế hoạch CCHC năm ' || c.target_year || ' của ' || c.issuer END
+    c.citation
         || CASE WHEN c.target_year < v.period_year THEN ' (chỉ tiêu năm ' || c.target_year || ', chuyển tiếp)' ELSE '' END
         AS target_source,
     c.target_year < v.period_year AS carried_forward,
