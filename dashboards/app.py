@@ -7,7 +7,7 @@ from datetime import datetime
 import streamlit as st
 
 from dashboards.data import one_copy
-from dashboards.i18n import lang, t
+from dashboards.i18n import lang, speaking, t
 from pipelines.errors import InputError
 
 st.set_page_config(page_title="CCHC Lạng Sơn", page_icon="📊", layout="wide")
@@ -92,7 +92,7 @@ def said_instead(error: Exception) -> None:
 page = st.navigation(pages)
 started = time.perf_counter()
 try:
-    with one_copy():  # the page's queries, its first to its last, read one published copy
+    with one_copy(), speaking(lang()):  # the page's queries, its first to its last, read one published copy
         page.run()
 except Exception as error:  # st.stop() and st.rerun() are not Exceptions: they pass through
     said_instead(error)

@@ -11,7 +11,7 @@ from html import escape
 import pandas as pd
 
 from dashboards.data import query
-from dashboards.i18n import fmt_int, fmt_pct, fmt_pp, fmt_target, lang, status_text, t
+from dashboards.i18n import fmt_int, fmt_pct, fmt_pp, fmt_source, fmt_target, lang, status_text, t
 from pipelines.labels import period_label
 
 SLIPS = 5  # indicators furthest below their target
@@ -89,7 +89,7 @@ def brief_html(scope_code: str, scope_name: str, chosen: pd.Series, period: str)
     for r in missed.sort_values("gap", ascending=False).head(SLIPS).itertuples():
         why = _drags(scope_code, period, r.indicator)
         slips.append(f"<li><b>{escape(getattr(r, name))}</b>: {fmt_pct(r.value)}, {t('target').lower()} "
-                     f"{fmt_target(r.comparator, r.target)} ({escape(r.target_source or '')})"
+                     f"{fmt_target(r.comparator, r.target)} ({escape(fmt_source(r.target_source))})"
                      + (f"<br>{t('brief_drags_units') if scope_code in ('province', 'tinh', 'huyen', 'xa') else t('brief_drags')}: {why}" if why else "")
                      + "</li>")
     apology = tiles.set_index("indicator").loc["late_apology_rate"]  # its denominator is the late dossiers

@@ -3,6 +3,7 @@ opened anew as soon as a refresh has published another; one page run reads one c
 
 from __future__ import annotations
 
+import functools
 import threading
 from contextlib import closing, contextmanager
 from contextvars import ContextVar
@@ -11,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.alert.state import open_state
-from pipelines.db import attach_read_only
+from pipelines.db import attach_read_only, model_version
 from pipelines.settings import home
 
 _lock = threading.Lock()
@@ -20,6 +21,17 @@ _open: dict[tuple, duckdb.DuckDBPyConnection] = {}  # the published copy, by fil
 
 def published() -> bool:
     return home().serving_db.exists()
+
+
+@functools.cache
+def _model_of_this_code() -> str:
+    return model_version()
+
+
+def built_by_other_code() -> bool:
+    """The published copy was built by another version of the SQL (an upgrade not yet followed by
+    a refresh): its tables may lack what the pages read, so the pages say so first."""
+    return query("SELECT max(version) AS v FROM meta.model")["v"].iloc[0] != _model_of_this_code()
 
 
 _run: ContextVar[dict | None] = ContextVar("published_copy_of_this_run", default=None)

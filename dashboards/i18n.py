@@ -18,6 +18,12 @@ TEXT = {
                     "This page could not be shown because of a fault in the software, not in the figures. "
                     "Choose another period or unit, or open another page; the fault was written to the "
                     "server's log under reference {reference}: give that reference to the data steward."),
+    "built_by_other_code": ("Số liệu đang hiển thị được dựng bởi phiên bản phần mềm trước; phiên bản mới đã được "
+                            "cài. Hãy chạy `cchc refresh` để dựng lại (số liệu đã xuất bản vẫn giữ đến khi xong); "
+                            "đến lúc đó, một số trang có thể chưa hiển thị đủ.",
+                            "The figures shown were built by the previous version of the software; a new one has "
+                            "been installed. Run `cchc refresh` to rebuild them (the published figures stay until "
+                            "it is done); until then some pages may not show everything."),
     "nothing_published": ("Chưa có dữ liệu đã xuất bản. Hãy chạy `cchc refresh`.",
                 "No published data yet. Run `cchc refresh`."),
     "freshness": ("Cập nhật lần cuối", "Last refreshed"),
@@ -436,12 +442,14 @@ def lang() -> int:
 
 
 @contextmanager
-def _speaking(index: int):
-    _spoken.lang = index
+def speaking(index: int):
+    """lang() is `index` inside: a page run (app.py; asking the session state costs ~0.07 ms, and a
+    page asks a thousand times) or a download made in another thread (later)."""
+    before, _spoken.lang = getattr(_spoken, "lang", None), index
     try:
         yield
     finally:
-        _spoken.lang = None
+        _spoken.lang = before
 
 
 def later(make):
@@ -450,7 +458,7 @@ def later(make):
     spoken = lang()
 
     def made():
-        with _speaking(spoken):
+        with speaking(spoken):
             return make()
     return made
 
@@ -549,6 +557,18 @@ def fmt_datetime(v) -> str:
 
         v = v.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     return f"{v:%d/%m/%Y %H:%M}"
+
+
+_CARRIED = re.compile(r" \(chỉ tiêu năm (\d{4}), chuyển tiếp\)$")
+
+
+def fmt_source(source) -> str:
+    """The plan that set a target, as kpi.scorecard cites it (the plan's own Vietnamese title);
+    in English the warehouse's note on a target carried forward from an earlier year is said in
+    English. Empty when no target applies."""
+    if not isinstance(source, str):
+        return ""
+    return _CARRIED.sub(lambda m: f" ({m[1]} target, carried forward)", source) if lang() else source
 
 
 # Every ASCII punctuation mark CommonMark lets a backslash escape, and the colon of Streamlit's

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import published, query
+from dashboards.data import built_by_other_code, published, query
 from dashboards.i18n import lang, plain, t
 from pipelines.labels import period_label
 
@@ -27,6 +27,8 @@ def page(title_key: str) -> None:
     if not published():
         st.info(t("nothing_published"))
         st.stop()
+    if built_by_other_code():
+        st.warning(t("built_by_other_code"))
 
 
 def label(period: str) -> str:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from test_dashboards import ARTIFACTS, published  # noqa: F401  the fixture: 1,235 dossiers, published
 
@@ -103,8 +104,8 @@ def test_the_language_stays_in_the_link(server, chromium):
     tab = opened(chromium.new_context(viewport={"width": 1440, "height": 900}).new_page(), server)
     assert "lang=" not in tab.url and tab.locator("h1").first.inner_text() == "Tổng quan"  # Vietnamese by default
     tab.locator('[data-testid="stRadioOption"]').filter(has_text="English").click()
-    tab.wait_for_url("**lang=en**", timeout=10000)
-    assert tab.locator("h1").first.inner_text() == "Overview"
+    tab.wait_for_url("**lang=en**", timeout=10000)  # said early in the run: the title follows
+    expect(tab.locator("h1").first).to_have_text("Overview", timeout=10000)
 
     tab.reload()
     shows(tab, "overview")
@@ -117,7 +118,7 @@ def test_the_language_stays_in_the_link(server, chromium):
 
     tab.locator('[data-testid="stRadioOption"]').filter(has_text="Tiếng Việt").click()
     tab.wait_for_function("() => !location.search.includes('lang=')", timeout=10000)
-    assert tab.locator("h1").first.inner_text() == "Chất lượng dữ liệu"
+    expect(tab.locator("h1").first).to_have_text("Chất lượng dữ liệu", timeout=10000)
 
 
 def test_a_link_opens_in_its_language(server, chromium):

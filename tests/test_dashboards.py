@@ -102,6 +102,25 @@ def test_without_a_published_warehouse_it_says_so():
     assert "cchc refresh" in at.info[0].value
 
 
+def test_a_copy_built_by_other_code_is_said(published, cchc_home):
+    """After an upgrade, before the refresh that rebuilds: the pages say so, and what to run."""
+    import shutil
+
+    from pipelines.db import connect
+
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.warning  # built by this code
+    serving = cchc_home / "warehouse" / "serving.duckdb"
+    older = shutil.copy(serving, serving.with_name("older.duckdb"))
+    con = connect(older)
+    con.execute("UPDATE meta.model SET version = 'an-earlier-one'")
+    con.close()
+    os.replace(older, serving)  # as a publish puts a copy in place
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert at.warning[0].value.startswith("Số liệu đang hiển thị được dựng bởi phiên bản phần mềm trước")
+    assert "`cchc refresh`" in at.warning[0].value and not at.exception
+
+
 def test_a_fault_in_a_page_is_said_in_a_sentence(published, monkeypatch, caplog):
     """As `cchc serve` runs it (no error details): a fault in a page's code reaches the leader as a
     sentence with a reference, and the traceback reaches the server's log under that reference."""

@@ -179,6 +179,7 @@ def test_overview_in_english(province):
     assert tile[2].endswith("Sở Xây dựng</a>  \n<small>**90.00%** · 36/40 · −3.60 pp</small>")
     assert "lang=en" in tile[2]  # the link opens the unit page in English too
     captions = [c.value for c in at.caption]
-    assert any(c.startswith("▼ −3.00 pp · vs July 2025 · Kế hoạch CCHC năm 2024") for c in captions)
+    assert rendered([next(c for c in captions if c.startswith("▼ −3.00 pp · vs July 2025"))]) == (
+        "▼ −3.00 pp · vs July 2025 · Kế hoạch CCHC năm 2024 của UBND tỉnh Lạng Sơn (2024 target, carried forward)")
     assert not any("điểm" in text or "Chỉ tiêu" in text for text in [s.value for s in at.subheader] + captions[1:]
                    if "Kế hoạch" not in text)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboards.brief import brief_html
 from dashboards.data import query
-from dashboards.i18n import fmt_int, fmt_pct, fmt_pp, fmt_target, lang, later, plain, status_text, t
+from dashboards.i18n import fmt_int, fmt_pct, fmt_pp, fmt_source, fmt_target, lang, later, plain, status_text, t
 from dashboards.widgets import choose_period, choose_scope, page, period_caption, stop_if_gone, unit_href
 from pipelines.indicators.report_table import report_table, to_csv, to_xlsx
 from pipelines.labels import period_label
@@ -89,7 +89,7 @@ def missed_row(tile, drags, scope_code: str, period: str) -> None:
                      f"{fmt_target(tile['comparator'], tile['target'])}")
     change = change_text(tile)
     cols[0].caption((f"{change} · {t('ov_change').format(period=label(tile['previous_period']))} · "
-                     if change else "") + (plain(tile["target_source"]) if isinstance(tile["target_source"], str) else ""))
+                     if change else "") + plain(fmt_source(tile["target_source"])))
     if scope_code not in AGGREGATES:
         cols[1].markdown(unit_link(scope_code, t("ov_unit_drags") + " →", period), unsafe_allow_html=True)
     elif drags is None or not len(drags):
@@ -114,7 +114,7 @@ def tile_card(where, tile) -> None:
                                       if has_target else ""))
     if svg := sparkline(tile["trend"], tile["target"] if has_target else None):
         box.markdown(svg, unsafe_allow_html=True)
-    box.caption((f"{plain(tile['target_source'])}  \n" if has_target and isinstance(tile["target_source"], str) else "")
+    box.caption((f"{plain(fmt_source(tile['target_source']))}  \n" if has_target and fmt_source(tile["target_source"]) else "")
                 + t("ov_last_year").format(period=label(tile["last_year_period"])) + f": {fmt_pct(tile['last_year_value'])}")
 
 

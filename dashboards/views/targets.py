@@ -4,7 +4,7 @@ quoted sentence; and the reported (hand-entered) indicators with their values an
 import streamlit as st
 
 from dashboards.data import query
-from dashboards.i18n import lang, plain, status_text, t
+from dashboards.i18n import fmt_source, lang, plain, status_text, t
 from dashboards.tables import table
 from dashboards.widgets import choose_scope, label, page
 
@@ -43,6 +43,7 @@ if reported.empty:
 else:
     reported["status"] = reported["status"].map(status_text)
     reported["period"] = reported["period"].map(label)
+    reported["target_source"] = reported["target_source"].map(fmt_source)
     table(reported.rename(columns={"period": t("period"), "indicator": t("indicator"), "value": t("value"),
                                    "target": t("target"), "status": t("status"), "target_source": t("plan")}),
           f"chi_so_bao_cao_{scope_code}", formats={t("value"): "number"})
