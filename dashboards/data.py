@@ -31,7 +31,10 @@ def _model_of_this_code() -> str:
 def built_by_other_code() -> bool:
     """The published copy was built by another version of the SQL (an upgrade not yet followed by
     a refresh): its tables may lack what the pages read, so the pages say so first."""
-    return query("SELECT max(version) AS v FROM meta.model")["v"].iloc[0] != _model_of_this_code()
+    try:
+        return query("SELECT max(version) AS v FROM meta.model")["v"].iloc[0] != _model_of_this_code()
+    except duckdb.CatalogException:  # older still: no meta.model at all
+        return True
 
 
 _run: ContextVar[dict | None] = ContextVar("published_copy_of_this_run", default=None)
