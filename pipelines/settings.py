@@ -46,10 +46,6 @@ class Home:
     def dagster_home(self) -> Path:
         return self.root / "dagster"
 
-    @property
-    def lock_file(self) -> Path:
-        return self.root / "refresh.lock"
-
 
 def home() -> Home:
     root = Path(os.environ.get("CCHC_HOME") or PROJECT_ROOT / "data").resolve()

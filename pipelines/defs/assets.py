@@ -72,7 +72,7 @@ def staging_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource, c
 
 @dg.asset(group_name="core", kinds={"duckdb"}, deps=[staging_reference, staging_exports])
 def core_model(duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Dimensions (units with successors, procedures, fields, calendar) and deduplicated facts."""
+    """Dimensions (units with successors, procedures, fields) and deduplicated facts."""
     with build_connection(duckdb) as con:
         build_core(con)
         counts = {t: con.execute(f"SELECT count(*) FROM core.{t}").fetchone()[0]
