@@ -72,7 +72,7 @@ def serve(home: Path, port: int) -> tuple[subprocess.Popen, float]:
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                raise SystemExit("the dashboard server did not start")
+                raise SystemExit("the dashboard server did not start") from None
             time.sleep(0.1)
 
 

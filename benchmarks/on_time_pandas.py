@@ -59,7 +59,7 @@ def on_time_rate(inbox: Path) -> pd.DataFrame:
         taken_off = pd.to_timedelta(scoped["gio"].where(scoped["hoan_thanh"] <= t, 0), unit="h")
         on_time = (scoped["so_lan"] < 2) & (scoped["due"].isna() | ((t - taken_off).dt.normalize() <= scoped["due"]))
 
-        def reporting(unit: str) -> str:
+        def reporting(unit: str, last=last) -> str:  # this month's `last`, bound here
             gone, heir = until.get(unit), successor.get(unit)
             heir_from = since.get(heir) if heir else None
             if heir and pd.notna(gone) and gone < last and (pd.isna(heir_from) or heir_from <= last):

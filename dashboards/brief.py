@@ -90,17 +90,19 @@ def brief_html(scope_code: str, scope_name: str, chosen: pd.Series, period: str)
         why = _drags(scope_code, period, r.indicator)
         slips.append(f"<li><b>{escape(getattr(r, name))}</b>: {fmt_pct(r.value)}, {t('target').lower()} "
                      f"{fmt_target(r.comparator, r.target)} ({escape(fmt_source(r.target_source))})"
-                     + (f"<br>{t('brief_drags_units') if scope_code in ('province', 'tinh', 'huyen', 'xa') else t('brief_drags')}: {why}" if why else "")
+                     + (f"<br>{t('brief_drags_units' if scope_code in ('province', 'tinh', 'huyen', 'xa') else 'brief_drags')}"
+                        f": {why}" if why else "")
                      + "</li>")
     apology = tiles.set_index("indicator").loc["late_apology_rate"]  # its denominator is the late dossiers
 
     provisional = not chosen["complete"] or chosen["end_date"] >= dt.date.today().replace(day=1)
+    marked = f" · <b>{t('provisional')}</b>" if provisional else ""
     title = f"{t('brief_title')} · {escape(scope_name)} · {escape(label(period))}"
     return f"""<!doctype html>
 <html lang="{'en' if lang() else 'vi'}"><head><meta charset="utf-8"><title>{title}</title><style>{STYLE}</style></head>
 <body>
 <h1>{title}</h1>
-<div class="meta">{chosen['start_date']:%d/%m/%Y} – {chosen['end_date']:%d/%m/%Y}{' · <b>' + t('provisional') + '</b>' if provisional else ''}
+<div class="meta">{chosen['start_date']:%d/%m/%Y} – {chosen['end_date']:%d/%m/%Y}{marked}
  · {t('freshness')}: {refreshed:%d/%m/%Y %H:%M}</div>
 <div class="head">{''.join(f'<span>{escape(h)}</span>' for h in head)}</div>
 <h2>{t('brief_slips')}</h2>

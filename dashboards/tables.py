@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboards import export
 from dashboards.data import query
-from dashboards.i18n import (fmt_date, fmt_datetime, fmt_int, fmt_number, fmt_pct, fmt_signed, later, t)
+from dashboards.i18n import fmt_date, fmt_datetime, fmt_int, fmt_number, fmt_pct, fmt_signed, later, t
 
 SCREEN = {"pct": fmt_pct, "pp": fmt_signed, "int": fmt_int, "number": fmt_number, "date": fmt_date,
           "datetime": fmt_datetime}

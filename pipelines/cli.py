@@ -140,7 +140,8 @@ def cmd_refresh(args) -> int:
     else:
         for f in outcome.files:
             extra = f"; cột thừa / extra columns: {', '.join(f['extra_columns'])}" if f["extra_columns"] else ""
-            skipped = f", bỏ qua {f['rows_skipped']} dòng (tổng cộng, trống, chỉ có cột thừa) / {f['rows_skipped']} rows skipped (totals, blank, extra columns only)" if f["rows_skipped"] else ""
+            skipped = (f", bỏ qua {f['rows_skipped']} dòng (tổng cộng, trống, chỉ có cột thừa) / {f['rows_skipped']} rows "
+                       "skipped (totals, blank, extra columns only)") if f["rows_skipped"] else ""
             print(f"  {f['file_name']}: {f['rows_loaded']:,} dòng / rows ({f['file_format']}, {f['profile']}){skipped}{extra}")
         print(f"Các kỳ đã nạp / periods loaded: {', '.join(outcome.changed_periods)} (Dagster run {outcome.run_id})")
         print_alerts(outcome.alerts)
@@ -275,8 +276,9 @@ def _warm_dashboards() -> None:
     from dashboards.data import warm
 
     warm()
-    import altair  # noqa: F401  st.altair_chart's, imported on the first chart
     import gc
+
+    import altair  # noqa: F401  st.altair_chart's, imported on the first chart
 
     # What is loaded by now lives as long as the server: Streamlit's full collection after every
     # page run (runner.postScriptGC) skips it, 110–150 ms less before the page is shown.
@@ -348,7 +350,8 @@ def cmd_dagster(args) -> int:
     )
 
 
-COMMANDS = {"template": cmd_template, "kpis": cmd_kpis, "explain": cmd_explain, "report": cmd_report, "check": cmd_check, "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster,
+COMMANDS = {"template": cmd_template, "kpis": cmd_kpis, "explain": cmd_explain, "report": cmd_report, "check": cmd_check,
+            "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster,
             "alerts": cmd_alerts, "bench": cmd_bench}
 
 if __name__ == "__main__":

@@ -79,9 +79,9 @@ def record_failure(refresh_id: str, inbox: str, started: float | None, message: 
     published copy must not change when a refresh fails. Never raises (a failure hook that did
     would leave the note unwritten and the steward untold): returns why the note could not be
     written, empty when it was. The note is replaced whole or not at all, a full disk included."""
-    started_at = dt.datetime.fromtimestamp(started, dt.timezone.utc) if started else None
+    started_at = dt.datetime.fromtimestamp(started, dt.UTC) if started else None
     note = {"refresh_id": refresh_id, "inbox": inbox, "started_at": started_at and started_at.isoformat(),
-            "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(), "message": message}
+            "finished_at": dt.datetime.now(dt.UTC).isoformat(), "message": message}
     problems = []
     path = home().last_failure
     tmp = temp_path(path)

@@ -218,8 +218,8 @@ def _refresh(inbox: Path) -> RefreshOutcome:
 
     import dagster as dg
 
-    from pipelines.defs.partitions import monthly
     from pipelines.definitions import defs
+    from pipelines.defs.partitions import monthly
 
     valid = set(monthly.get_partition_keys())
     outside = [p for p in periods if p not in valid]

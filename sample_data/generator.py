@@ -400,7 +400,8 @@ def _documents(rng, d: pl.DataFrame, index: int, months_total: int) -> pl.DataFr
         "ma_ho_so": resolved["ma_ho_so"], "ma_giay_to": resolved["ma_ho_so"] + "-KQ", "loai": "ket_qua",
         "da_so_hoa": result_digitized.astype(int),
         "ket_qua_dien_tu": (result_digitized & (rng.random(k) < 0.25 + 0.65 * progress)).astype(int),
-        "tai_su_dung": np.zeros(k, dtype=int), "tu_kho_dvcqg": np.zeros(k, dtype=int), "ngay_so_hoa_s": resolved["finish"] + rng.integers(60, 3600, size=k),
+        "tai_su_dung": np.zeros(k, dtype=int), "tu_kho_dvcqg": np.zeros(k, dtype=int),
+        "ngay_so_hoa_s": resolved["finish"] + rng.integers(60, 3600, size=k),
     })
     return pl.concat([components, results])
 
@@ -503,7 +504,8 @@ def _write(stem: Path, kind: str, frame: pl.DataFrame, lay: Layout, title: str) 
         path.write_bytes(text.encode("utf-8"))
 
 
-REPORT_TITLES = {"danh_muc_tthc": "DANH MỤC THỦ TỤC HÀNH CHÍNH","ho_so": "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ TTHC", "thanh_toan": "BÁO CÁO THANH TOÁN TRỰC TUYẾN",
+REPORT_TITLES = {"danh_muc_tthc": "DANH MỤC THỦ TỤC HÀNH CHÍNH", "ho_so": "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ TTHC",
+                 "thanh_toan": "BÁO CÁO THANH TOÁN TRỰC TUYẾN",
                  "so_hoa": "BÁO CÁO SỐ HÓA HỒ SƠ, KẾT QUẢ"}
 
 

@@ -5,12 +5,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pipelines.db import connect  # noqa: E402
-from pipelines.ingest.load import prepare  # noqa: E402
-
 # As `cchc serve` runs the pages (pipelines/cli.py): without Streamlit's magic, whose ast.parse of
 # every page an AppTest opens races CPython 3.11's shared AST state.
 from streamlit import config as streamlit_config  # noqa: E402
+
+from pipelines.db import connect  # noqa: E402
+from pipelines.ingest.load import prepare  # noqa: E402
 
 streamlit_config.set_option("runner.magicEnabled", False)
 

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from inbox_builder import dossier, query, write_month, write_reference
+
 from pipelines.alert.run import evaluate, send
 from pipelines.alert.state import acknowledge, open_state
 from pipelines.refresh import RefreshFailed, refresh
@@ -138,7 +138,7 @@ def serving(sql):
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def test_the_refresh_alerts_who_gets_what_without_duplicates_then_a_reminder(slipping, people):

@@ -3,18 +3,18 @@ recipient, not a message line per alert); one alert per rule, unit and indicator
 month, quarter and year to date; the projected year-end value beside the target; nobody told
 said plainly; an alerts.sqlite from before migrated. A real refresh, the real SMTP server."""
 
-import datetime as dt
 import json
 import sqlite3
 
 from inbox_builder import dossier, write_month, write_reference
+from test_alerts import CONTACTS, LATE, hook, smtp  # noqa: F401  (fixtures)
+
 from pipelines.alert.state import open_state
 from pipelines.cli import main
 from pipelines.refresh import refresh
 from pipelines.settings import home
 from sample_data.generator import generate
 from sample_data.reference import units
-from test_alerts import CONTACTS, LATE, hook, smtp  # noqa: F401  (fixtures)
 
 
 def state(sql: str, params=()) -> list:

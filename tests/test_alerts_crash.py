@@ -9,12 +9,12 @@ import subprocess
 import sys
 
 import pytest
+from test_alerts import hook, people, slipping, smtp  # noqa: F401  (fixtures)
 
 from pipelines.alert.state import open_state
 from pipelines.cli import main
 from pipelines.refresh import refresh
 from pipelines.settings import PROJECT_ROOT, home
-from test_alerts import hook, people, slipping, smtp  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL: POSIX only")
 

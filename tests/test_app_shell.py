@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-
 from test_dashboards import ARTIFACTS, published  # noqa: F401  the fixture: 1,235 dossiers, published
 
 pytestmark = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is installed by ./test")

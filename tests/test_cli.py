@@ -1,8 +1,8 @@
 """The steward's command line: what it prints on success, and a clear message (no traceback) on bad input."""
 
 import pytest
-
 from inbox_builder import dossier, write_month, write_reference
+
 from pipelines.cli import main
 
 

@@ -6,8 +6,8 @@ numbers stay, and the whole file then loads."""
 import hashlib
 
 import pytest
-
 from inbox_builder import dossier, query, write_csv, write_month, write_reference
+
 from pipelines.refresh import RefreshFailed, refresh
 from pipelines.settings import home
 from pipelines.validate.check import check_files

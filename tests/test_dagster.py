@@ -5,8 +5,8 @@ import datetime as dt
 import os
 
 import dagster as dg
-
 from inbox_builder import dossier, write_month, write_reference
+
 from pipelines.db import connect
 from pipelines.defs import assets as asset_defs
 from pipelines.defs.alerts import alerts

@@ -9,10 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+from inbox_builder import dossier, write_month, write_reference
 from streamlit.testing.v1 import AppTest
 
 from dashboards.i18n import TEXT
-from inbox_builder import dossier, write_month, write_reference
 
 APP = str(Path(__file__).parent.parent / "dashboards" / "app.py")
 MONTHS = [f"2025-{m:02}" for m in range(4, 13)] + [f"2026-{m:02}" for m in range(1, 11)]
@@ -106,7 +106,7 @@ def cases(pages: list[str], with_units: bool, with_periods: bool):
     for page in pages:
         scopes = SCOPES.items() if with_units else [(level, None) for level in LEVELS] if page == "ranking" else [(None, None)]
         for scope, unit in scopes:
-            for period_type, periods in (PERIODS.items() if with_periods else [(None, [None])]):
+            for _period_type, periods in (PERIODS.items() if with_periods else [(None, [None])]):
                 for period in periods:
                     yield page, scope, unit, period
 

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from inbox_builder import dossier, publish_tiny_copy, write_month, write_reference
 from streamlit.testing.v1 import AppTest
 
-from inbox_builder import dossier, publish_tiny_copy, write_month, write_reference
 from pipelines.labels import period_label
 from pipelines.refresh import refresh
 
@@ -124,8 +124,9 @@ def test_a_copy_built_by_other_code_is_said(published, cchc_home):
 def test_a_fault_in_a_page_is_said_in_a_sentence(published, monkeypatch, caplog):
     """As `cchc serve` runs it (no error details): a fault in a page's code reaches the leader as a
     sentence with a reference, and the traceback reaches the server's log under that reference."""
-    import pipelines.labels
     from streamlit import config
+
+    import pipelines.labels
 
     def broken(*args, **kwargs):
         raise ValueError("None is not in list")

@@ -6,9 +6,8 @@ import json
 import unicodedata
 
 import pytest
+from inbox_builder import CATALOG, UNITS, dossier, query, set_max_quarantine_share, write_csv, write_month, write_reference
 
-from inbox_builder import (CATALOG, UNITS, dossier, query, set_max_quarantine_share, write_csv, write_month,
-                           write_reference)
 from pipelines.cli import main
 from pipelines.contract import header_key
 from pipelines.refresh import RefreshFailed, refresh

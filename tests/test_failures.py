@@ -20,9 +20,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from inbox_builder import dossier, publish_tiny_copy, write_month, write_reference
 from streamlit.testing.v1 import AppTest
 
-from inbox_builder import dossier, publish_tiny_copy, write_month, write_reference
 from pipelines.db import connect, remove_stale_temp_files, transaction
 from pipelines.refresh import RefreshFailed, refresh
 from pipelines.settings import PROJECT_ROOT, home, prepare_dagster_home

@@ -4,8 +4,8 @@ import datetime as dt
 import unicodedata
 
 import pytest
-
 from inbox_builder import dossier, headers, write_csv, write_xlsx
+
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import InboxFile, column_mapping
 from pipelines.ingest.load import ingest
@@ -116,7 +116,8 @@ def test_money_forms(build, text, expected):
 
 def test_text_is_normalised_to_nfc(build, inbox):
     nfd = unicodedata.normalize("NFD", "Cấp giấy phép xây dựng")
-    path = write_csv(inbox / f"ho_so_{PERIOD}.csv", "ho_so", [dossier("HS-1", ten_tthc=nfd, danh_gia=unicodedata.normalize("NFD", "hài lòng"))])
+    path = write_csv(inbox / f"ho_so_{PERIOD}.csv", "ho_so",
+                     [dossier("HS-1", ten_tthc=nfd, danh_gia=unicodedata.normalize("NFD", "hài lòng"))])
     load(build, path)
     name, rating = staged(build, "SELECT ten_tthc, danh_gia FROM staging.ho_so")[0]
     assert name == unicodedata.normalize("NFC", name) == "Cấp giấy phép xây dựng"
@@ -154,7 +155,7 @@ def test_extra_column_is_accepted_and_reported(build, inbox):
     (b"\r\n  \r\n", "rỗng"),  # only blank lines
     (b"\xef\xbb\xbf", "rỗng"),  # only the UTF-8 mark
     ("Mã hồ sơ,Trạng thái,Ghi chú\nA,10,b\n".encode(), "Thiếu cột bắt buộc"),
-    ("Ma ho so;Tinh trang\n1;2\n".encode(), "Không tìm thấy dòng tiêu đề"),
+    (b"Ma ho so;Tinh trang\n1;2\n", "Không tìm thấy dòng tiêu đề"),
     (b"M\xb8 h\xe5 s\xac,Tr\xb9ng th\xb8i\n", "không phải mã UTF-8"),  # TCVN3 bytes
     ("Mã hồ sơ,Trạng thái\n".encode() + b"A,10\n" * 20000 + b"B\xff,10\n", "không phải mã UTF-8"),  # far down
     ("Mã hồ sơ,Trạng thái\nA,Đã".encode()[:-1], "cắt ngang"),  # cut inside its last character
@@ -197,6 +198,7 @@ def test_files_split_over_batches_stage_as_in_one(build, inbox, tmp_path, monkey
     """A batch holds several files (up to BATCH_ROWS rows); where the batches are cut changes
     nothing: the same rows accepted, the same rules broken, in the same file and row."""
     from inbox_builder import write_month, write_reference
+
     from pipelines.db import connect
     from pipelines.ingest import load
     from pipelines.ingest.inbox import scan

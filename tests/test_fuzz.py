@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from fuzz_mutations import mutants, read_rows, to_csv
 from inbox_builder import query
 
@@ -138,7 +137,7 @@ def test_mutated_inboxes_through_a_real_refresh(good, tmp_path, cchc_home):
     serving = cchc_home / "warehouse" / "serving.duckdb"
     for round_ in range(3):
         before = query(serving, "SELECT count(*) FROM core.fct_ho_so")
-        for seed, (kind, stem) in enumerate(NAMES.items()):
+        for seed, (_kind, stem) in enumerate(NAMES.items()):
             m = mutants(read_rows(good / f"{stem}.csv"), 3, seed=7000 + 10 * round_ + seed)[round_]
             for old in inbox.glob(f"{stem}.*"):
                 old.unlink()

@@ -5,8 +5,8 @@ targets and the composite score. The hand computation is written next to each ex
 import json
 
 import pytest
-
 from inbox_builder import CATALOG, UNITS, dossier, query, write_csv, write_month
+
 from pipelines.cli import main
 from pipelines.refresh import refresh
 
@@ -325,7 +325,6 @@ def test_the_target_that_applies(inbox, cchc_home, tmp_path, monkeypatch):
 
 def test_reported_indicators_are_loaded_validated_and_judged(inbox, cchc_home, tmp_path, capsys):
     from fastexcel import read_excel
-
     from inbox_builder import set_max_quarantine_share
 
     set_max_quarantine_share(1)  # two bad rows of four

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+from inbox_builder import dossier, query, write_csv, write_month
 from streamlit.testing.v1 import AppTest
 
-from inbox_builder import dossier, query, write_csv, write_month
 from pipelines.refresh import refresh
 
 APP = str(Path(__file__).parent.parent / "dashboards" / "app.py")

@@ -10,8 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from inbox_builder import CATALOG, UNITS, dossier, query, write_csv, write_month, write_reference
+
 from pipelines.config import config_path
 from pipelines.contract import FILES, event_dates
 from pipelines.db import connect

@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from inbox_builder import CATALOG, UNITS, dossier, write_csv, write_month
 from streamlit.testing.v1 import AppTest
 
-from inbox_builder import CATALOG, UNITS, dossier, write_csv, write_month
 from pipelines.refresh import refresh
 
 APP = str(Path(__file__).parent.parent / "dashboards" / "app.py")

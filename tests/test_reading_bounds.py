@@ -20,8 +20,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from inbox_builder import dossier, headers, query, write_csv, write_month, write_reference, write_xlsx
+
 from pipelines.cli import main
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import InboxFile, scan

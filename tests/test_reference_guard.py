@@ -6,8 +6,8 @@ force, in the published copy and for the alerts, until a corrected file loads.""
 import hashlib
 
 import pytest
-
 from inbox_builder import CATALOG, UNITS, dossier, query, write_csv, write_month, write_reference
+
 from pipelines.refresh import RefreshFailed, refresh
 from pipelines.settings import home
 from pipelines.validate.check import check_files

@@ -8,8 +8,8 @@ import shutil
 import duckdb
 import polars as pl
 import pytest
-
 from inbox_builder import dossier, query, set_max_quarantine_share, write_csv, write_month, write_reference
+
 from pipelines.db import PATCHED, connect
 from pipelines.ingest.inbox import scan
 from pipelines.ingest.load import ingest, prepare
@@ -171,9 +171,10 @@ def _differences(a, b, tables) -> dict[str, int]:
 def test_refreshes_that_count_only_what_changed_agree_with_a_count_from_scratch(tmp_path, monkeypatch):
     """The indicators are counted once and then kept: each refresh counts new periods whole, and
     the periods not over yet whose end moves with the new month's data; in the others it adds what
-    the dossiers and payments that changed count now, less what they counted before. After new months and re-exports that drop and change dossiers, payments and
-    documents (channel, apology, unit; a payment moved to another dossier), every kept table
-    equals a build of the same inbox from scratch, and the serving copy, patched, equals the build."""
+    the dossiers and payments that changed count now, less what they counted before. After new
+    months and re-exports that drop and change dossiers, payments and documents (channel,
+    apology, unit; a payment moved to another dossier), every kept table equals a build of the
+    same inbox from scratch, and the serving copy, patched, equals the build."""
     monkeypatch.setattr("pipelines.publish.PATCH_AT_MOST", float("inf"))  # a small inbox changes a large share
     source, inbox = tmp_path / "generated", tmp_path / "inbox"
     generate(source, dossiers=3000, seed=11, plain=True, first="2026-07")

@@ -103,7 +103,8 @@ def test_sample_refreshes_cleanly(sample):
     assert q("""SELECT count(*) FROM core.fct_ho_so h LEFT JOIN core.dim_don_vi u USING (ma_don_vi)
         LEFT JOIN core.dim_tthc p USING (ma_tthc)
         WHERE u.ma_don_vi IS NULL OR p.ma_tthc IS NULL
-           OR CAST(coalesce(h.ngay_tiep_nhan, h.ngay_nop) AS DATE) NOT BETWEEN u.hieu_luc_tu AND coalesce(u.hieu_luc_den, DATE '2100-01-01')""") == [(0,)]
+           OR CAST(coalesce(h.ngay_tiep_nhan, h.ngay_nop) AS DATE)
+              NOT BETWEEN u.hieu_luc_tu AND coalesce(u.hieu_luc_den, DATE '2100-01-01')""") == [(0,)]
     # the behaviours indicators need
     assert {s for (s,) in q("SELECT DISTINCT trang_thai FROM staging.ho_so")} == set(range(1, 11))
     assert {n for (n,) in q("SELECT DISTINCT so_lan_bo_sung FROM core.fct_ho_so")} >= {0, 1, 2}

@@ -11,8 +11,8 @@ import io
 
 import openpyxl
 import pytest
-
 from inbox_builder import CATALOG, UNITS, dossier, query, write_csv, write_month
+
 from pipelines.cli import main
 from pipelines.refresh import refresh
 

@@ -4,8 +4,8 @@ file's rows reconciled."""
 
 import dagster as dg
 import pytest
-
 from inbox_builder import dossier, query, set_max_quarantine_share, write_csv, write_month, write_reference
+
 from pipelines.contract import FILES
 from pipelines.db import connect
 from pipelines.defs import assets as asset_defs
@@ -51,7 +51,8 @@ ROW_CASES = [
      "ho_so", "ngay_ket_thuc", None, "ended_has_ngay_ket_thuc"),
     ("supplement without its request date", dict(dossiers=[dossier("HS-B", trang_thai="5", ngay_ket_thuc=None, ngay_tra=None)]),
      "ho_so", "ngay_yeu_cau_bo_sung", None, "supplement_has_request_date"),
-    ("accepted without an acceptance date", dict(dossiers=[dossier("HS-B", trang_thai="4", ngay_tiep_nhan=None, ngay_ket_thuc=None, ngay_tra=None)]),
+    ("accepted without an acceptance date",
+     dict(dossiers=[dossier("HS-B", trang_thai="4", ngay_tiep_nhan=None, ngay_ket_thuc=None, ngay_tra=None)]),
      "ho_so", "ngay_tiep_nhan", None, "accepted_has_ngay_tiep_nhan"),
     ("channel outside 1-3", dict(dossiers=[dossier("HS-B", kenh="5")]), "ho_so", "kenh", "5", "allowed_kenh"),
     ("status outside 1-10", dict(dossiers=[dossier("HS-B", trang_thai="11")]), "ho_so", "trang_thai", "11", "allowed_trang_thai"),
@@ -62,7 +63,8 @@ ROW_CASES = [
      "ho_so", "ma_don_vi", "178", "unit_valid_on_date"),
     ("a negative amount", dict(payments=[("GD-2", "HS-OK", "-20.000", "tien_mat", None, "thanh_cong", "02/10/2025 10:00:00")]),
      "thanh_toan", "so_tien", "-20.000", "positive_so_tien"),
-    ("an amount that is not a number", dict(payments=[("GD-2", "HS-OK", "mười nghìn", "tien_mat", None, "thanh_cong", "02/10/2025 10:00:00")]),
+    ("an amount that is not a number",
+     dict(payments=[("GD-2", "HS-OK", "mười nghìn", "tien_mat", None, "thanh_cong", "02/10/2025 10:00:00")]),
      "thanh_toan", "so_tien", "mười nghìn", "type_so_tien"),
     ("an unknown payment status", dict(payments=[("GD-2", "HS-OK", "10000", "tien_mat", None, "xong", "02/10/2025 10:00:00")]),
      "thanh_toan", "trang_thai", "xong", "allowed_trang_thai"),
@@ -297,7 +299,6 @@ def test_csv_cut_off_midway(inbox):
 
 def test_xlsx_header_on_row_6_with_totals(inbox):
     import xlsxwriter
-
     from inbox_builder import headers
 
     write_reference(inbox)

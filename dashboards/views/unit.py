@@ -7,8 +7,18 @@ import streamlit as st
 from dashboards.data import query
 from dashboards.i18n import fmt_int, fmt_pct, fmt_target, lang, plain, t
 from dashboards.tables import first_rows, table
-from dashboards.widgets import (STATUS_COLOURS, choose, choose_period, choose_scope, label, page, period_caption,
-                                stop_if_gone, stop_if_no_data, vega_config)
+from dashboards.widgets import (
+    STATUS_COLOURS,
+    choose,
+    choose_period,
+    choose_scope,
+    label,
+    page,
+    period_caption,
+    stop_if_gone,
+    stop_if_no_data,
+    vega_config,
+)
 from pipelines.errors import InputError
 from pipelines.indicators.report import explain
 

@@ -14,8 +14,8 @@ from html import escape
 from pipelines.alert.contacts import COLUMNS, Contact
 from pipelines.alert.deliver import header_value
 from pipelines.alert.rules import periods_of
-from pipelines.labels import period_label
 from pipelines.db import connect
+from pipelines.labels import period_label
 from pipelines.settings import home
 
 KIND = {"opened": "Mới", "reminder": "Nhắc lại", "recovered": "Đã khắc phục"}

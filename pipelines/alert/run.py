@@ -17,13 +17,12 @@ from pipelines.alert.contacts import read_contacts
 from pipelines.alert.deliver import send_pending
 from pipelines.alert.messages import compose, summarise, untold
 from pipelines.alert.rules import firing, periods_of, source
-from pipelines.alert.state import (advance, crash_point, is_baseline, last_evaluated, open_state, record_evaluation,
-                                   stamp, transaction)
+from pipelines.alert.state import advance, crash_point, is_baseline, last_evaluated, open_state, record_evaluation, stamp, transaction
 
 
 def evaluate(now: dt.datetime | None = None, refresh_id: str | None = None) -> dict:
     crash_point("evaluate")
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     settings = config.load()["alerts"]
     contacts = read_contacts()
     rows, seen = firing()
@@ -77,7 +76,7 @@ def evaluate_if_incomplete() -> dict:
 
 def send(now: dt.datetime | None = None) -> dict:
     with closing(open_state()) as con:
-        return send_pending(con, config.load()["alerts"], now or dt.datetime.now(dt.timezone.utc))
+        return send_pending(con, config.load()["alerts"], now or dt.datetime.now(dt.UTC))
 
 
 def events_to_tell(con, ids: list[int]) -> list[dict]:

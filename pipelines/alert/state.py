@@ -40,7 +40,7 @@ def migrate(con: sqlite3.Connection) -> None:
     baseline mark): one transaction, so a file is either old or new. The open episodes of one
     rule, unit and indicator become one, the oldest, with every period of the others; the others
     close with a `merged` event naming it (closed without a recovery message: nothing recovered)."""
-    now = stamp(dt.datetime.now(dt.timezone.utc))
+    now = stamp(dt.datetime.now(dt.UTC))
     with transaction(con):
         if con.execute("PRAGMA user_version").fetchone()[0] >= VERSION:
             return  # another process migrated it while this one waited for the lock
@@ -76,7 +76,7 @@ def period_types(detail: dict) -> str | None:
 
 
 def stamp(at: dt.datetime) -> str:
-    return at.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return at.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 @contextmanager
@@ -178,7 +178,7 @@ def acknowledge(episode_id: int, by: str, until: dt.date | None = None, note: st
 def acknowledge_many(episode_ids: list[int], by: str, until: dt.date | None = None, note: str | None = None) -> int:
     """Acknowledge (or snooze until a date) several open episodes: each change and its history
     event in one transaction, all of them or none (a wrong number changes nothing). Returns how many."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     wanted = list(dict.fromkeys(int(e) for e in episode_ids))
     with closing(open_state()) as con, transaction(con):
         found = {r[0] for r in con.execute(f"SELECT episode_id FROM episodes WHERE closed_at IS NULL AND episode_id "

@@ -7,13 +7,13 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines.contract import FILES
 from pipelines.defs.partitions import monthly
 from pipelines.defs.resources import CchcHome, build_connection
-from pipelines.contract import FILES
 from pipelines.history import record_refresh
+from pipelines.indicators.build import build_indicators
 from pipelines.ingest import inbox as inbox_files
 from pipelines.ingest.load import MONTHLY_KINDS, REFERENCE_KINDS, ingest, prepare
-from pipelines.indicators.build import build_indicators
 from pipelines.model.build import build_core, build_marts
 from pipelines.publish import publish
 
@@ -141,7 +141,7 @@ def marts(duckdb: DuckDBResource) -> dg.MaterializeResult:
 def serving_warehouse(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
     """The read-only copy the dashboards open, swapped in atomically."""
     stats = context.instance.get_run_stats(context.run.run_id)
-    started = dt.datetime.fromtimestamp(stats.start_time or dt.datetime.now().timestamp(), dt.timezone.utc)
+    started = dt.datetime.fromtimestamp(stats.start_time or dt.datetime.now().timestamp(), dt.UTC)
     with build_connection(duckdb) as con:
         record_refresh(con, context.run.run_id, cchc.inbox, started, "succeeded")
         counts = publish(con, cchc.serving_db)

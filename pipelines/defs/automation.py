@@ -16,6 +16,7 @@ from pipelines.defs.resources import CchcHome
 from pipelines.errors import InputError
 from pipelines.ingest.inbox import scan
 
+
 @dg.schedule(job=refresh_job, cron_schedule="0 6 5 * *", execution_timezone="Asia/Ho_Chi_Minh",
              default_status=dg.DefaultScheduleStatus.RUNNING, name="monthly_refresh_schedule")
 def monthly_schedule(context: dg.ScheduleEvaluationContext):

@@ -3,8 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.alerts import alerts, failed_refresh
-from pipelines.defs.assets import (core_model, indicators, marts, serving_warehouse, staging_exports,
-                                   staging_reference)
+from pipelines.defs.assets import core_model, indicators, marts, serving_warehouse, staging_exports, staging_reference
 
 refresh_job = dg.define_asset_job(
     "monthly_refresh",

@@ -26,7 +26,7 @@ def reported_indicators() -> pl.DataFrame:
 
 
 def build_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
-    registry, reported = targets().to_arrow(), reported_indicators().to_arrow()
+    registry, reported = targets().to_arrow(), reported_indicators().to_arrow()  # noqa: F841  read by name below
     with transaction(con):
         con.execute("SET VARIABLE reporting_window = ?", [config.reporting_window()])
         con.execute("SET VARIABLE cutoff_day = CAST(? AS INTEGER)", [config.cutoff_day()])

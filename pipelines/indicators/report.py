@@ -148,7 +148,8 @@ def _why(d: dict, period: str, end) -> tuple[str, str]:
             what = "withdrawn" if d["trang_thai"] == 7 else "stopped"
             vi = (f"{'rút hồ sơ' if what == 'withdrawn' else 'dừng xử lý'} lúc {d['end_time']:{ts}} khi đang chờ bổ sung: "
                   f"tính tại lần yêu cầu bổ sung lúc {d['ngay_yeu_cau_bo_sung']:{ts}}")
-            en = f"{what} on {d['end_time']:{ts}} while a supplement request was pending: judged at the request of {d['ngay_yeu_cau_bo_sung']:{ts}}"
+            en = (f"{what} on {d['end_time']:{ts}} while a supplement request was pending: judged at the request of "
+                  f"{d['ngay_yeu_cau_bo_sung']:{ts}}")
         else:
             vi = f"đến hết kỳ đang chờ công dân bổ sung: dừng tính thời gian tại lần yêu cầu lúc {d['ngay_yeu_cau_bo_sung']:{ts}}"
             en = f"waiting for the applicant at the period's end: the clock stopped at the request of {d['ngay_yeu_cau_bo_sung']:{ts}}"

@@ -221,7 +221,8 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
     ingesting."""
     if not passed:
         return []
-    files = pl.DataFrame([{
+    # files, quarantined, found and skipped are read by name in the SQL below (replacement scans)
+    files = pl.DataFrame([{  # noqa: F841
         "kind": kind, "period": landed.file.period, "file_name": landed.file.path.name, "sheet": landed.read.sheet,
         "file_hash": landed.fingerprint.sha256, "file_size": landed.fingerprint.size,
         "file_mtime_ns": landed.fingerprint.mtime_ns, "file_format": landed.read.file_format,
@@ -230,12 +231,12 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
         "rows_loaded": landed.rows, "rows_skipped": len(landed.read.skipped),
         "extra_columns": landed.read.extra_columns, "missing_columns": landed.read.missing_columns,
         "refresh_id": refresh_id} for landed, _, _ in passed], schema=_FILES_SCHEMA).to_arrow()
-    quarantined = pl.DataFrame([(landed.file.path.name, row) for landed, v, _ in passed for row in v.bad_rows],
+    quarantined = pl.DataFrame([(landed.file.path.name, row) for landed, v, _ in passed for row in v.bad_rows],  # noqa: F841
                                schema={"_file": pl.String, "_row": pl.Int32}, orient="row").to_arrow()
-    found = pl.DataFrame([{"kind": kind, "period": landed.file.period, "file_name": landed.file.path.name,
+    found = pl.DataFrame([{"kind": kind, "period": landed.file.period, "file_name": landed.file.path.name,  # noqa: F841
                            "sheet": landed.read.sheet, **i.__dict__} for landed, v, _ in passed for i in v.issues],
                          schema=_QUARANTINE_SCHEMA).to_arrow()
-    skipped = pl.DataFrame([(kind, landed.file.period, landed.file.path.name, *s, refresh_id)
+    skipped = pl.DataFrame([(kind, landed.file.period, landed.file.path.name, *s, refresh_id)  # noqa: F841
                             for landed, _, _ in passed for s in landed.read.skipped],
                            schema=_SKIPPED_SCHEMA, orient="row").to_arrow()
     same = "kind = $kind AND coalesce(period, '') IN (SELECT coalesce(period, '') FROM files)"

@@ -287,7 +287,8 @@ def _as_written(con: duckdb.DuckDBPyConnection, kind: str, cells: list[tuple[str
     """The text as written in each (period, row, column) that broke a rule, in order."""
     if not cells:
         return []
-    wanted = pl.DataFrame(cells, schema={"period": pl.String, "row": pl.Int32, "column": pl.String},
+    wanted = pl.DataFrame(cells,  # noqa: F841  read by name in the SQL below
+                          schema={"period": pl.String, "row": pl.Int32, "column": pl.String},
                           orient="row").with_row_index("i").to_arrow()
     pick = " ".join(f"WHEN '{c}' THEN r.{c}" for c in FILES[kind].names)
     return [v for (v,) in con.execute(
