@@ -25,9 +25,8 @@ def main(argv: list[str] | None = None) -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="cchc-bench-"))
     os.environ["CCHC_HOME"] = str(work / "home")
 
-    from pipelines.db import connect
+    from pipelines.db import read_published
     from pipelines.refresh import refresh
-    from pipelines.settings import home
     from sample_data.generator import generate
 
     inbox = work / "inbox"
@@ -36,11 +35,10 @@ def main(argv: list[str] | None = None) -> None:
     generated = time.perf_counter()
     refresh(inbox)
     refreshed = time.perf_counter()
-    con = connect(home().serving_db, read_only=True)
-    files = con.execute(
-        "SELECT file_name, rows_validated, rows_quarantined, rows_with_warnings, expectations_run, seconds "
-        "FROM meta.validations ORDER BY seconds DESC").fetchall()
-    con.close()
+    with read_published() as con:
+        files = con.execute(
+            "SELECT file_name, rows_validated, rows_quarantined, rows_with_warnings, expectations_run, seconds "
+            "FROM meta.validations ORDER BY seconds DESC").fetchall()
     print(f"generate {args.dossiers:,} dossiers: {generated - started:.1f} s; refresh: {refreshed - generated:.1f} s; "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     print(f"{'file':<26}{'rows':>11}{'quarantined':>13}{'warnings':>10}{'expectations':>14}{'seconds':>12}")

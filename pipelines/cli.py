@@ -170,18 +170,15 @@ def print_alerts(outcome: dict) -> None:
 
 
 def print_warehouse_summary() -> None:
-    from pipelines.db import connect
+    from pipelines.db import read_published
 
     h = home()
-    con = connect(h.serving_db, read_only=True)
-    try:
+    with read_published() as con:
         periods, first, last = con.execute("SELECT count(*), min(thang), max(thang) FROM marts.periods_loaded").fetchone()
         dossiers = con.execute("SELECT count(*) FROM core.fct_ho_so").fetchone()[0]
         by_level = con.execute(
             "SELECT ten_cap, sum(so_ho_so) FROM marts.dossiers_by_month_level GROUP BY ALL ORDER BY 2 DESC").fetchall()
         units = con.execute("SELECT count(*) FROM core.dim_don_vi").fetchone()[0]
-    finally:
-        con.close()
     print(f"Kho đã xuất bản / published warehouse: {h.serving_db}")
     print(f"  {periods} kỳ / periods ({first} … {last}), {dossiers:,} hồ sơ / dossiers, {units} đơn vị / units")
     for level, n in by_level:

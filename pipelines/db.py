@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.settings import WAREHOUSE_SQL
+from pipelines.settings import WAREHOUSE_SQL, home
 
 PUBLISHED_SCHEMAS = ("core", "kpi", "marts", "meta")
 # Fact tables read by no page, alert or `cchc explain` (kpi.dossiers carries the documents' flags,
@@ -33,6 +33,12 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
 # The same for every connection, Dagster's included (DuckDBResource names itself as the user agent
 # unless told): a file open in this process can only be opened again with the same settings.
 CONNECTION_CONFIG = {"autoinstall_known_extensions": False, "custom_user_agent": "cchc"}
+
+
+def read_published() -> duckdb.DuckDBPyConnection:
+    """The published copy, read-only, for a command that reads it once: `with read_published() as
+    con:` closes it after. (The dashboards keep theirs open: dashboards/data.py.)"""
+    return connect(home().serving_db, read_only=True)
 
 
 def attach_read_only(path: Path) -> duckdb.DuckDBPyConnection:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.db import connect, temp_path
+from pipelines.db import connect, read_published, temp_path
 from pipelines.errors import InputError, disk_full
 from pipelines.settings import home
 
@@ -114,11 +114,8 @@ def current_failure() -> dict | None:
     failed_at = dt.datetime.fromisoformat(note["finished_at"])
     last_good = None
     if home().serving_db.exists():
-        con = connect(home().serving_db, read_only=True)
-        try:
+        with read_published() as con:
             last_good = con.execute("SELECT max(finished_at) FROM meta.refreshes WHERE status = 'succeeded'").fetchone()[0]
-        finally:
-            con.close()
     if last_good is not None and last_good >= failed_at:
         return None
     return {**note, "failed_at": failed_at, "last_good": last_good}

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import config
-from pipelines.db import connect, model_version, remove_stale_temp_files
+from pipelines.db import connect, model_version, read_published, remove_stale_temp_files
 from pipelines.errors import InputError, disk_full
 from pipelines.history import current_failure, record_failure
 from pipelines.ingest.inbox import scan, unmatched
@@ -90,17 +90,13 @@ def _ensure_not_locked(build: Path) -> None:
 def published_files() -> dict[tuple[str, str | None], Fingerprint]:
     """The published files' fingerprints by (kind, period); none if the copy was built by another
     model version, whose files are all stale."""
-    serving = home().serving_db
-    if not serving.exists():
+    if not home().serving_db.exists():
         return {}
-    con = connect(serving, read_only=True)
-    try:
+    with read_published() as con:
         if con.execute("SELECT max(version) FROM meta.model").fetchone()[0] != model_version():
             return {}
         return {(k, p): Fingerprint(h, size, mtime) for k, p, h, size, mtime in con.execute(
             "SELECT kind, period, file_hash, file_size, file_mtime_ns FROM meta.files").fetchall()}
-    finally:
-        con.close()
 
 
 def refresh(inbox: Path) -> RefreshOutcome:
@@ -253,14 +249,11 @@ def _refresh(inbox: Path) -> RefreshOutcome:
         raise failed from None
     if not result.success:  # the job's failure hook has noted it and told the steward, if it could
         raise _failed(result.run_id, inbox, _step_failure(result))
-    con = connect(h.serving_db, read_only=True)
-    try:
+    with read_published() as con:
         cur = con.execute(
             "SELECT kind, period, file_name, profile, file_format, rows_loaded, rows_skipped, extra_columns "
             "FROM meta.files WHERE refresh_id = ? ORDER BY period NULLS FIRST, kind", [result.run_id])
         names = [d[0] for d in cur.description]
         files = [dict(zip(names, row)) for row in cur.fetchall()]
-    finally:
-        con.close()
     alerts = {k: v.value for m in result.asset_materializations_for_node("alerts") for k, v in m.metadata.items()}
     return RefreshOutcome(result.run_id, periods, files, ignored, alerts)

@@ -14,7 +14,7 @@ from html import escape
 from pipelines.alert.contacts import COLUMNS, Contact
 from pipelines.alert.deliver import header_value
 from pipelines.alert.rules import periods_of
-from pipelines.db import connect
+from pipelines.db import read_published
 from pipelines.labels import period_label
 from pipelines.settings import home
 
@@ -123,8 +123,7 @@ def context(events: list[dict]) -> tuple[dict, dict]:
     names = {"province": "Toàn tỉnh", "tinh": "Cấp tỉnh (sở, ngành)", "huyen": "Cấp huyện", "xa": "Cấp xã"}
     if not home().serving_db.exists():  # a first refresh that failed: nothing to name yet
         return names, {}
-    con = connect(home().serving_db, read_only=True)
-    try:
+    with read_published() as con:
         names = dict(con.execute("SELECT ma_don_vi, ten_don_vi FROM core.dim_don_vi UNION ALL "
                                  "SELECT indicator, name_vi FROM kpi.indicators").fetchall()) | names
         extra: dict = {}
@@ -158,8 +157,6 @@ def context(events: list[dict]) -> tuple[dict, dict]:
             for row in cur.fetchall():
                 extra[("now", *row[:3])] = dict(zip(columns, row))
         return names, extra
-    finally:
-        con.close()
 
 
 def compose(events: list[dict], contacts: list[Contact], dashboard_url: str) -> list[dict]:
@@ -240,11 +237,8 @@ def unit_levels() -> dict:
     """Each unit's level (core.dim_don_vi.cap)."""
     if not home().serving_db.exists():
         return {}
-    con = connect(home().serving_db, read_only=True)
-    try:
+    with read_published() as con:
         return dict(con.execute("SELECT ma_don_vi, cap FROM core.dim_don_vi").fetchall())
-    finally:
-        con.close()
 
 
 def summarise(details: list[dict], contacts: list[Contact], dashboard_url: str, event_ids: list[int],

@@ -8,7 +8,7 @@ import hashlib
 import duckdb
 
 from pipelines import config
-from pipelines.db import connect
+from pipelines.db import read_published
 from pipelines.errors import InputError
 from pipelines.history import current_failure
 from pipelines.settings import WAREHOUSE_SQL, home
@@ -27,16 +27,13 @@ def firing() -> tuple[list[dict], dict]:
         raise InputError("Chưa có số liệu được xuất bản: hãy chạy `cchc refresh` trước.",
                          "Nothing is published yet: run `cchc refresh` first.")
     settings = config.load()["alerts"]
-    con = connect(home().serving_db, read_only=True)
-    try:
+    with read_published() as con:
         seen["publication_id"] = _publication(con)
         con.execute("SET VARIABLE drop_points = ?", [float(settings["drop_points"])])
         con.execute("SET VARIABLE min_denominator = ?", [int(settings["min_denominator"])])
         cur = con.execute(RULES_SQL.read_text(encoding="utf-8"))
         names = [d[0] for d in cur.description]
         return [headlined(dict(zip(names, row))) for row in cur.fetchall()] + failed, seen
-    finally:
-        con.close()
 
 
 PERIOD_ORDER = {"month": 0, "quarter": 1, "ytd": 2}
@@ -54,11 +51,8 @@ def source() -> dict:
     failure = current_failure()
     seen = {"publication_id": None, "failure_id": failure["refresh_id"] if failure else None}
     if home().serving_db.exists():
-        con = connect(home().serving_db, read_only=True)
-        try:
+        with read_published() as con:
             seen["publication_id"] = _publication(con)
-        finally:
-            con.close()
     return seen
 
 
