@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboards.data import query
 from dashboards.i18n import fmt_int, fmt_pct, fmt_pp, fmt_source, fmt_target, lang, status_text, t
-from pipelines.labels import period_label
+from dashboards.widgets import label
 
 SLIPS = 5  # indicators furthest below their target
 DRAGS = 3  # procedures per slip
@@ -73,7 +73,6 @@ def brief_html(scope_code: str, scope_name: str, chosen: pd.Series, period: str)
         head.append(f"{t('composite')}: {fmt_pct(score['score'].iloc[0]).removesuffix('%')}")
         if pd.notna(score["rank"].iloc[0]):
             head.append(f"{t('rank')}: {int(score['rank'].iloc[0])}/{int(score['ranked'].iloc[0])}")
-    label = lambda p: period_label(p, english=bool(lang())) if isinstance(p, str) else "—"  # noqa: E731
     compared = tiles.dropna(subset=["previous_period"])
     against = label(compared["previous_period"].iloc[0]) if len(compared) else "—"
 

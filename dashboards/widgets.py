@@ -31,9 +31,9 @@ def page(title_key: str) -> None:
         st.warning(t("built_by_other_code"))
 
 
-def label(period: str) -> str:
-    """A period as the administration writes it, in the language chosen."""
-    return period_label(period, english=bool(lang()))
+def label(period) -> str:
+    """A period as the administration writes it, in the language chosen; "—" for none."""
+    return period_label(period, english=bool(lang())) if isinstance(period, str) else "—"
 
 
 def choose(where, label: str, options: list, default, name: str, fmt=str):

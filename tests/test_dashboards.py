@@ -126,12 +126,12 @@ def test_a_fault_in_a_page_is_said_in_a_sentence(published, monkeypatch, caplog)
     sentence with a reference, and the traceback reaches the server's log under that reference."""
     from streamlit import config
 
-    import pipelines.labels
+    import dashboards.widgets
 
     def broken(*args, **kwargs):
         raise ValueError("None is not in list")
 
-    monkeypatch.setattr(pipelines.labels, "period_label", broken)
+    monkeypatch.setattr(dashboards.widgets, "period_label", broken)
     shown = config.get_option("client.showErrorDetails")
     config.set_option("client.showErrorDetails", "none")
     try:

@@ -13,14 +13,13 @@ import streamlit as st
 from dashboards.data import alert_state, query
 from dashboards.i18n import fmt_pct, fmt_target, lang, plain, t, without_secrets
 from dashboards.tables import table
-from dashboards.widgets import choose_scope, page
+from dashboards.widgets import choose_scope, label, page
 from pipelines import config
 from pipelines.alert.contacts import COLUMNS, contacts_path, read_contacts
 from pipelines.alert.messages import INDICATOR_RULES, for_steward
 from pipelines.alert.rules import periods_of
 from pipelines.alert.state import acknowledge_many
 from pipelines.errors import InputError
-from pipelines.labels import period_label
 
 LIMIT = 2000
 UNITS_SHOWN = 10  # units with their own section (each a table: 30 cost seconds at 1M); the others by filter or unit
@@ -62,8 +61,8 @@ def what(rule: str, indicator: str | None, detail: dict) -> str:
 
 def periods(detail: dict) -> str:
     """Every period the alert fires in, as reports name them: Tháng 10/2026, Quý IV/2026, …"""
-    named = [period_label(p["period"], english=bool(lang())) for p in periods_of(detail) if p.get("period")]
-    return ", ".join(named) or (period_label(detail["period"], bool(lang())) if detail.get("period") else "—")
+    named = [label(p["period"]) for p in periods_of(detail) if p.get("period")]
+    return ", ".join(named) or label(detail.get("period") or None)
 
 
 def values(detail: dict) -> str:

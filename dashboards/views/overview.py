@@ -12,17 +12,12 @@ import streamlit as st
 from dashboards.brief import brief_html
 from dashboards.data import query
 from dashboards.i18n import fmt_int, fmt_pct, fmt_pp, fmt_source, fmt_target, lang, later, plain, status_text, t
-from dashboards.widgets import choose_period, choose_scope, page, period_caption, stop_if_gone, unit_href
+from dashboards.widgets import choose_period, choose_scope, label, page, period_caption, stop_if_gone, unit_href
 from pipelines.indicators.report_table import report_table, to_csv, to_xlsx
-from pipelines.labels import period_label
 
 AGGREGATES = ("province", "tinh", "huyen", "xa")  # scopes whose units can drag a target down
 MET_PER_ROW = 4
 DRAGS = 3  # units named under a missed target
-
-
-def label(period) -> str:
-    return period_label(period, english=bool(lang())) if isinstance(period, str) else "—"
 
 
 def change_text(tile) -> str | None:

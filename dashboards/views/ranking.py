@@ -9,9 +9,8 @@ import streamlit as st
 from dashboards.data import query
 from dashboards.i18n import fmt_rank, fmt_target, lang, status_text, t, vega_config
 from dashboards.tables import height_for, table
-from dashboards.widgets import STATUS_COLOURS, choose, choose_period, page, period_caption, unit_href
+from dashboards.widgets import STATUS_COLOURS, choose, choose_period, label, page, period_caption, unit_href
 from pipelines.config import load
-from pipelines.labels import period_label
 
 LEVELS = ["tinh", "xa", "huyen"]
 BAR_COLOURS = {"met": "#2e7d32", "not_met": "#c62828"}  # others grey; the status word is in the legend too
@@ -21,7 +20,7 @@ indicators = query("SELECT indicator, name_vi, name_en FROM kpi.indicators WHERE
 labels = {"composite": t("composite")} | dict(zip(indicators["indicator"], indicators["name_en" if lang() else "name_vi"]))
 top = st.columns([2, 3, 2, 2])
 chosen, period = choose_period(top[2], top[3])
-when = period_label(period, english=bool(lang()))
+when = label(period)
 present = set(query("SELECT DISTINCT level FROM marts.ranking WHERE period = ?", [period])["level"])
 levels = [code for code in LEVELS if code in present]
 if not levels:
