@@ -339,11 +339,14 @@ def cmd_bench(args) -> int:
 
 
 def cmd_dagster(args) -> int:
-    dagster_home = prepare_dagster_home()
+    from pipelines.defs.resources import environment_for
+
+    h = home()
+    dagster_home = prepare_dagster_home(h)
     print(f"Giao diện Dagster / Dagster UI: http://localhost:3000  (DAGSTER_HOME={dagster_home})", flush=True)
     return subprocess.call(
         [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", "3000"],
-        cwd=PROJECT_ROOT, env={**os.environ, "DAGSTER_HOME": str(dagster_home)},
+        cwd=PROJECT_ROOT, env={**os.environ, "DAGSTER_HOME": str(dagster_home), **environment_for(h.root, h.inbox)},
     )
 
 

@@ -1,12 +1,11 @@
-"""Entry point for `dg dev` / `dagster dev -m pipelines.definitions`: everything under defs/."""
+"""Entry point for `dg dev` / `dagster dev -m pipelines.definitions`: everything under defs/.
+
+Importing it writes nothing: `cchc dagster` prepares DAGSTER_HOME (telemetry off) and the
+environment the resources read before it starts Dagster."""
 
 from pathlib import Path
 
 import dagster as dg
-
-from pipelines.settings import prepare_dagster_home
-
-prepare_dagster_home()
 
 
 @dg.definitions

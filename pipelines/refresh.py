@@ -7,11 +7,10 @@ The serving copy is only replaced by a run that succeeds.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import uuid
-from contextlib import contextmanager, redirect_stderr
+from contextlib import redirect_stderr
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,16 +102,15 @@ def refresh(inbox: Path) -> RefreshOutcome:
     """Refresh CCHC_HOME from `inbox`; raises InputError or RefreshFailed with a steward's message.
     A disk that fills up anywhere (the build, the publish, Dagster's own storage) is a failure
     like any other: noted, and said plainly, never as a traceback."""
-    with _env(CCHC_INBOX=str(inbox.resolve())):
-        try:
-            return _refresh(inbox.resolve())
-        except RefreshFailed:
+    try:
+        return _refresh(inbox.resolve())
+    except RefreshFailed:
+        raise
+    except Exception as e:
+        full = disk_full(e, _fullest(home()))
+        if full is None:
             raise
-        except Exception as e:
-            full = disk_full(e, _fullest(home()))
-            if full is None:
-                raise
-            raise _failed(None, inbox.resolve(), str(full)) from None
+        raise _failed(None, inbox.resolve(), str(full)) from None
 
 
 class _WithoutStorageNoise:
@@ -183,21 +181,6 @@ def _step_failure(result) -> str:
     return "Lần làm mới thất bại trước khi chạy bước nào / the refresh failed before any step ran"
 
 
-@contextmanager
-def _env(**values: str):
-    """The Dagster resources read the inbox from the environment when definitions load."""
-    before = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in before.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def _refresh(inbox: Path) -> RefreshOutcome:
     h = home()
     remove_stale_temp_files(h.build_db.parent)  # a killed run's (its process is gone)
@@ -216,6 +199,7 @@ def _refresh(inbox: Path) -> RefreshOutcome:
 
     from pipelines.definitions import defs
     from pipelines.defs.partitions import monthly
+    from pipelines.defs.resources import run_config_for
 
     valid = set(monthly.get_partition_keys())
     outside = [p for p in periods if p not in valid]
@@ -234,11 +218,14 @@ def _refresh(inbox: Path) -> RefreshOutcome:
         with redirect_stderr(_WithoutStorageNoise(sys.stderr)):
             result = job.execute_in_process(
                 instance=dg.DagsterInstance.get(),
+                # A range of partitions in one run: Dagster's own single-run backfill passes it
+                # in these tags (RunRequest.partition_key_range reads them); there is no argument.
                 tags={"dagster/asset_partition_range_start": min(periods),
                       "dagster/asset_partition_range_end": max(periods)},
                 raise_on_error=False,
                 # the steward gets one clear message below; details stay in the Dagster run's log
-                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+                run_config={**run_config_for(h.root, inbox),
+                            "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
                 run_id=run_id,
             )
     except Exception as e:  # Dagster's own storage (SQLite under $CCHC_HOME/dagster), or Dagster itself

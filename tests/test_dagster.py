@@ -3,6 +3,8 @@
 
 import datetime as dt
 import os
+import subprocess
+import sys
 
 import dagster as dg
 from inbox_builder import dossier, write_month, write_reference
@@ -11,7 +13,7 @@ from pipelines.db import connect
 from pipelines.defs import assets as asset_defs
 from pipelines.defs.alerts import alerts
 from pipelines.defs.automation import inbox_sensor, monthly_schedule
-from pipelines.defs.resources import resources_for
+from pipelines.defs.resources import environment_for, resources_for
 
 ALL_ASSETS = [asset_defs.staging_reference, asset_defs.staging_exports, asset_defs.core_model, asset_defs.indicators,
               asset_defs.marts, asset_defs.serving_warehouse, alerts]
@@ -25,6 +27,36 @@ def test_definitions_load_with_schedule_sensor_and_job():
     assert d.resolve_job_def("monthly_refresh")
     assert [s.name for s in d.schedules] == ["monthly_refresh_schedule"]
     assert [s.name for s in d.sensors] == ["inbox_sensor"]
+
+
+def test_importing_the_definitions_writes_nothing(tmp_path):
+    """A code location is imported by many processes (the UI, its daemon, each run): it must not
+    write, nor need the environment that only a run reads."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CCHC_", "DAGSTER_"))}
+    home = tmp_path / "untouched"
+    home.mkdir()
+    loaded = subprocess.run([sys.executable, "-c", "from pipelines.definitions import defs; print(len(defs().resolve_all_asset_keys()))"],
+                            cwd=home, env={**env, "CCHC_HOME": str(home)}, capture_output=True, text=True, timeout=300)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.split()[-1] == str(len(ALL_ASSETS))
+    assert list(home.iterdir()) == []
+
+
+def test_the_dagster_process_runs_the_job_with_resources_from_its_environment(cchc_home, inbox, monkeypatch):
+    """As `cchc dagster` starts it: the resources read CCHC_HOME, CCHC_INBOX and CCHC_BUILD_DB."""
+    from pipelines.definitions import defs
+
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-1")])
+    for name, value in environment_for(cchc_home, inbox).items():
+        monkeypatch.setenv(name, value)
+    result = defs().resolve_job_def("monthly_refresh").execute_in_process(
+        partition_key="2025-10", instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    con = connect(cchc_home / "warehouse" / "serving.duckdb", read_only=True)
+    assert con.execute("SELECT list(ma_ho_so) FROM core.fct_ho_so").fetchone() == (["HS-1"],)
+    assert con.execute("SELECT inbox FROM meta.refreshes").fetchall() == [(str(inbox),)]
+    con.close()
 
 
 def test_materialize_one_partition_end_to_end(cchc_home, inbox):

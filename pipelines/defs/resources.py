@@ -1,5 +1,8 @@
-"""Resources: the build warehouse (DuckDBResource) and the CCHC_HOME paths, resolved from the
-environment when the definitions load."""
+"""Resources: the build warehouse (DuckDBResource) and the home's paths (CchcHome).
+
+The Dagster process (`cchc dagster`) builds them from its environment (`dg.EnvVar`); a refresh
+names its home and inbox as run config (`run_config_for`), so one process can refresh two homes
+side by side, and tests give them as resources (`resources_for`)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from pydantic import PrivateAttr
 
 from pipelines import config
 from pipelines.db import CONNECTION_CONFIG, configure
-from pipelines.settings import home
 
 
 class CchcHome(dg.ConfigurableResource):
@@ -32,6 +34,12 @@ class BuildWarehouse(DuckDBResource):
     not each time an asset closes the last connection to it."""
 
     _held: ExitStack | None = PrivateAttr(default=None)
+
+    @contextmanager
+    def get_connection(self):
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)  # a new home
+        with super().get_connection() as con:
+            yield con
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._held = ExitStack()
@@ -55,17 +63,32 @@ def build_connection(duckdb: DuckDBResource):
             con.close()
 
 
-def resources_for(root: Path | None = None, inbox: Path | None = None) -> dict:
-    h = home()
-    root = root or h.root
-    build = root / "warehouse" / "build.duckdb"
-    build.parent.mkdir(parents=True, exist_ok=True)
-    return {
-        "duckdb": BuildWarehouse(database=str(build), connection_config=CONNECTION_CONFIG),
-        "cchc": CchcHome(root=str(root), inbox=str(inbox or h.inbox)),
-    }
+def _values(root: Path, inbox: Path) -> dict[str, dict]:
+    """Every resource's settings for a home (CCHC_HOME) and an inbox, in one place."""
+    return {"duckdb": {"database": str(root / "warehouse" / "build.duckdb"), "connection_config": CONNECTION_CONFIG},
+            "cchc": {"root": str(root), "inbox": str(inbox)}}
+
+
+def run_config_for(root: Path, inbox: Path) -> dict:
+    """The resources of one run, as run config: they replace the environment's."""
+    return {"resources": {name: {"config": values} for name, values in _values(root, inbox).items()}}
+
+
+def resources_for(root: Path, inbox: Path) -> dict:
+    values = _values(root, inbox)
+    return {"duckdb": BuildWarehouse(**values["duckdb"]), "cchc": CchcHome(**values["cchc"])}
+
+
+def environment_for(root: Path, inbox: Path) -> dict[str, str]:
+    """What the Dagster process's resources read (`cchc dagster` sets it)."""
+    values = _values(root, inbox)
+    return {"CCHC_HOME": values["cchc"]["root"], "CCHC_INBOX": values["cchc"]["inbox"],
+            "CCHC_BUILD_DB": values["duckdb"]["database"]}
 
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources=resources_for(), executor=dg.in_process_executor)
+    return dg.Definitions(resources={
+        "duckdb": BuildWarehouse(database=dg.EnvVar("CCHC_BUILD_DB"), connection_config=CONNECTION_CONFIG),
+        "cchc": CchcHome(root=dg.EnvVar("CCHC_HOME"), inbox=dg.EnvVar("CCHC_INBOX")),
+    }, executor=dg.in_process_executor)
