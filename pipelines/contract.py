@@ -126,14 +126,23 @@ def event_dates(kind: str) -> list[str]:
     return [c.name for c in FILES[kind].columns if c.kind == "timestamp" and c.name not in DUE_DATES]
 
 
+MONTHLY_KINDS = [k for k, f in FILES.items() if f.monthly]
+REFERENCE_KINDS = [k for k, f in FILES.items() if not f.monthly]
+_MONTHLY, _REFERENCE = "|".join(MONTHLY_KINDS), "|".join(REFERENCE_KINDS)
+
 FILE_NAME = re.compile(
-    r"^(?P<kind>ho_so|thanh_toan|so_hoa)_(?P<period>\d{4}-(?:0[1-9]|1[0-2]))\.(?P<ext>csv|xlsx)$"
-    r"|^(?P<ref>danh_muc_tthc|don_vi|chi_so_bao_cao)\.(?P<ref_ext>csv|xlsx)$",
+    rf"^(?P<kind>{_MONTHLY})_(?P<period>\d{{4}}-(?:0[1-9]|1[0-2]))\.(?P<ext>csv|xlsx)$"
+    rf"|^(?P<ref>{_REFERENCE})\.(?P<ref_ext>csv|xlsx)$",
     re.IGNORECASE,
 )
 
 # A monthly name with an impossible month (ho_so_2025-13.csv): told to the steward, not ignored.
-BAD_PERIOD_NAME = re.compile(r"^(ho_so|thanh_toan|so_hoa)_\d{4}-\d{2}\.(csv|xlsx)$", re.IGNORECASE)
+BAD_PERIOD_NAME = re.compile(rf"^({_MONTHLY})_\d{{4}}-\d{{2}}\.(csv|xlsx)$", re.IGNORECASE)
+
+# The type staging parses each kind of column to (warehouse/staging/*.sql, the `<kind>_parsed`
+# views); tests/test_contract.py holds the views to it.
+SQL_TYPES = {"code": "VARCHAR", "text": "VARCHAR", "timestamp": "TIMESTAMP", "date": "DATE", "int": "INTEGER",
+             "status": "INTEGER", "number": "DOUBLE", "money": "BIGINT", "flag": "BOOLEAN"}
 
 
 def header_key(text: str) -> str:

@@ -7,13 +7,13 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.contract import FILES
+from pipelines.contract import FILES, MONTHLY_KINDS, REFERENCE_KINDS
 from pipelines.defs.partitions import monthly
 from pipelines.defs.resources import CchcHome, build_connection
 from pipelines.history import record_refresh
 from pipelines.indicators.build import build_indicators
 from pipelines.ingest import inbox as inbox_files
-from pipelines.ingest.load import MONTHLY_KINDS, REFERENCE_KINDS, ingest, prepare
+from pipelines.ingest.load import ingest, prepare
 from pipelines.model.build import build_core, build_marts
 from pipelines.publish import publish
 

@@ -39,8 +39,6 @@ LINEAGE = {
     "_row": "INTEGER",
     "_format": "VARCHAR",
 }
-MONTHLY_KINDS = [k for k, f in FILES.items() if f.monthly]
-REFERENCE_KINDS = [k for k, f in FILES.items() if not f.monthly]
 # Files parsed and validated together. GX's fixed cost (about a second a run) is paid once per
 # batch; measured on 1.3M dossier rows, batches of 0.5M ingest as fast as batches of 2M, and the
 # peak memory is 2.3 GB instead of 4.1 (the batch's text is held in Python, in DuckDB, typed and

@@ -33,6 +33,7 @@ from pipelines import config
 from pipelines.contract import FILES
 from pipelines.errors import InputError
 from pipelines.settings import PROJECT_ROOT
+from pipelines.validate.from_contract import contract_expectations
 
 EXPECTATIONS = PROJECT_ROOT / "expectations"
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["_period", "_row"],
@@ -67,7 +68,9 @@ class Validation:
 
 
 def suite_spec(kind: str) -> dict:
-    return json.loads((EXPECTATIONS / f"{kind}.json").read_text(encoding="utf-8"))
+    """The kind's whole suite: the rules the contract makes, then those of expectations/<kind>.json."""
+    spec = json.loads((EXPECTATIONS / f"{kind}.json").read_text(encoding="utf-8"))
+    return {**spec, "expectations": [*contract_expectations(kind), *spec["expectations"]]}
 
 
 def validate_rows(con: duckdb.DuckDBPyConnection, kind: str, periods: list[str | None]) -> dict[str | None, Validation]:
