@@ -8,6 +8,8 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from pipelines import formats
+
 TEXT = {
     "app_title": ("Kho chỉ số CCHC tỉnh Lạng Sơn", "Lạng Sơn CCHC KPI warehouse"),
     "language": ("Ngôn ngữ", "Language"),
@@ -468,11 +470,7 @@ def t(key: str) -> str:
 
 
 def fmt_int(n) -> str:
-    """1234567 → 1.234.567 (vi-VN); missing stays visibly missing."""
-    if n is None or n != n:
-        return "—"
-    s = f"{int(n):,}"
-    return s.replace(",", ".") if lang() == 0 else s
+    return formats.integer(n, lang())
 
 
 STATUS_TEXT = {  # plain text for tables: a symbol and a word, readable without colour
@@ -487,51 +485,33 @@ def status_text(status) -> str:
 
 
 def fmt_pct(v) -> str:
-    """99.1234 → 99,12% (vi-VN); missing stays visibly missing, never 0."""
-    if v is None or v != v:
-        return "—"
-    s = f"{v:.2f}%"
-    return s.replace(".", ",") if lang() == 0 else s
+    return formats.pct(v, lang())
 
 
-def fmt_target(comparator, threshold) -> str:
-    """('>=', 80.0) → ≥ 80%; no target → —."""
-    if threshold is None or threshold != threshold:
-        return "—"
-    return f"{comparator.replace('>=', '≥').replace('<=', '≤')} {threshold:g}%"
+def fmt_value(v, unit: str = "percent") -> str:
+    return formats.value(v, unit, lang())
+
+
+def fmt_target(comparator, threshold, unit: str = "percent") -> str:
+    return formats.target(comparator, threshold, unit, lang())
 
 
 def fmt_pp(v) -> str | None:
     """A change of a rate, in percentage points with its sign: +1,20 điểm %."""
-    if v is None or v != v:
-        return None
-    s = f"{v:+.2f}"
-    return f"{s.replace('.', ',') if lang() == 0 else s} {t('pp')}"
-
-
-def _missing(v) -> bool:
-    return v is None or v != v  # NaN and NaT are not equal to themselves
+    return None if formats.missing(v) else f"{formats.signed(v, lang())} {t('pp')}"
 
 
 def fmt_number(v, decimals: int = 2) -> str:
-    """1234.5 → 1.234,50 (vi-VN) or 1,234.50 (en); missing → —."""
-    if _missing(v):
-        return "—"
-    s = f"{v:,.{decimals}f}"
-    return s.translate(str.maketrans(",.", ".,")) if lang() == 0 else s
+    return formats.number(v, decimals, lang())
 
 
 def fmt_signed(v) -> str:
-    """A change in percentage points for a table cell, its unit in the column's header: +1,20."""
-    if _missing(v):
-        return "—"
-    s = f"{v:+.2f}"
-    return s.replace(".", ",") if lang() == 0 else s
+    return formats.signed(v, lang())
 
 
 def fmt_rank(rank, of) -> str:
     """7 of 65 ranked → 7/65: where a unit stands needs how many stand."""
-    return "—" if _missing(rank) else f"{int(rank)}/{int(of)}" if not _missing(of) else str(int(rank))
+    return "—" if formats.missing(rank) else f"{int(rank)}/{int(of)}" if not formats.missing(of) else str(int(rank))
 
 
 VEGA_VI = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}}
@@ -543,20 +523,8 @@ def vega_config() -> dict:
     return {"locale": VEGA_VI} if lang() == 0 else {}
 
 
-def fmt_date(v) -> str:
-    """A date as Vietnam writes it, 25/10/2025, in both languages."""
-    return "—" if _missing(v) else f"{v:%d/%m/%Y}"
-
-
-def fmt_datetime(v) -> str:
-    """A moment as the local (Vietnam) time it was: 25/10/2025 10:00."""
-    if _missing(v):
-        return "—"
-    if getattr(v, "tzinfo", None) is not None:
-        from zoneinfo import ZoneInfo
-
-        v = v.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
-    return f"{v:%d/%m/%Y %H:%M}"
+fmt_date = formats.date
+fmt_datetime = formats.local_datetime
 
 
 _CARRIED = re.compile(r" \(chỉ tiêu năm (\d{4}), chuyển tiếp\)$")

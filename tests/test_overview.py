@@ -183,3 +183,16 @@ def test_overview_in_english(province):
         "▼ −3.00 pp · vs July 2025 · Kế hoạch CCHC năm 2024 của UBND tỉnh Lạng Sơn (2024 target, carried forward)")
     assert not any("điểm" in text or "Chỉ tiêu" in text for text in [s.value for s in at.subheader] + captions[1:]
                    if "Kế hoạch" not in text)
+
+
+def test_a_reported_rank_reads_as_a_rank_not_a_percentage(province):
+    """The steward's PAR INDEX rank (30th; the plan: among the top 35) is no percentage, and a
+    reported rate keeps its decimal comma."""
+    write_csv(province / "chi_so_bao_cao.csv", "chi_so_bao_cao", [
+        ("2025", "H39", "par_index_rank", "30", None), ("2025", "H39", "par_inspection_coverage_rate", "62,5", None)])
+    refresh(province)
+    at = overview("2025")
+    values = {m.label: m.value for m in at.metric}
+    assert values["par_index_rank"] == "30" and values["par_inspection_coverage_rate"] == "62,50%"
+    status = card(at, "Xếp hạng Chỉ số cải cách hành chính (PAR INDEX)")[1]
+    assert status.endswith("Chỉ tiêu ≤ 35"), status

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboards.brief import brief_html
 from dashboards.data import query
-from dashboards.i18n import fmt_int, fmt_pct, fmt_pp, fmt_source, fmt_target, lang, later, plain, status_text, t
+from dashboards.i18n import fmt_int, fmt_pct, fmt_pp, fmt_source, fmt_target, fmt_value, lang, later, plain, status_text, t
 from dashboards.widgets import choose_period, choose_scope, label, page, period_caption, stop_if_gone, unit_href
 from pipelines.indicators.report_table import report_table, to_csv, to_xlsx
 
@@ -31,10 +31,9 @@ def change_text(tile) -> str | None:
     return f"{arrow} {fmt_pp(change).replace('-', '−')}"
 
 
-def value_text(tile) -> str:
-    if tile["source"] == "export":
-        return fmt_pct(tile["value"])
-    return "—" if tile["value"] != tile["value"] or tile["value"] is None else f"{tile['value']:g}"
+def value_text(tile, column: str = "value") -> str:
+    """A value as its indicator's unit writes it: a reported rank is 30, not 30,00%."""
+    return fmt_value(tile[column], tile["unit"])
 
 
 def sparkline(values, target) -> str:
@@ -81,7 +80,7 @@ def missed_row(tile, drags, scope_code: str, period: str) -> None:
     cols[0].markdown(f"**{tile['name_en'] if lang() else tile['name_vi']}**",
                      help=plain(tile["target_quote"]) if isinstance(tile["target_quote"], str) else None)
     cols[0].markdown(f"**{value_text(tile)}** {t(tile['status'])} {t('target')} "
-                     f"{fmt_target(tile['comparator'], tile['target'])}")
+                     f"{fmt_target(tile['comparator'], tile['target'], tile['unit'])}")
     change = change_text(tile)
     cols[0].caption((f"{change} · {t('ov_change').format(period=label(tile['previous_period']))} · "
                      if change else "") + plain(fmt_source(tile["target_source"])))
@@ -105,12 +104,12 @@ def tile_card(where, tile) -> None:
                delta_description=t("ov_change").format(period=label(tile["previous_period"])) if change else None,
                help=plain(tile["target_quote"]) if isinstance(tile["target_quote"], str) else None)
     has_target = tile["target"] == tile["target"] and tile["target"] is not None
-    box.markdown(t(tile["status"]) + (f" {t('target')} {fmt_target(tile['comparator'], tile['target'])}"
+    box.markdown(t(tile["status"]) + (f" {t('target')} {fmt_target(tile['comparator'], tile['target'], tile['unit'])}"
                                       if has_target else ""))
     if svg := sparkline(tile["trend"], tile["target"] if has_target else None):
         box.markdown(svg, unsafe_allow_html=True)
     box.caption((f"{plain(fmt_source(tile['target_source']))}  \n" if has_target and fmt_source(tile["target_source"]) else "")
-                + t("ov_last_year").format(period=label(tile["last_year_period"])) + f": {fmt_pct(tile['last_year_value'])}")
+                + t("ov_last_year").format(period=label(tile["last_year_period"])) + f": {value_text(tile, 'last_year_value')}")
 
 
 def grid(tiles, per_row: int) -> None:

@@ -11,6 +11,7 @@ import hashlib
 import json
 from html import escape
 
+from pipelines import formats
 from pipelines.alert.contacts import COLUMNS, Contact
 from pipelines.alert.deliver import header_value
 from pipelines.alert.rules import periods_of
@@ -27,14 +28,8 @@ STEWARD_RULES = ("data_quality", "refresh_failed")
 LOCAL = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh, no daylight saving
 
 
-def num(v, unit: str = "%", sign: str = "") -> str:
-    return "—" if v is None else f"{v:{sign}.2f}".replace(".", ",") + unit
-
-
 def target(comparator: str | None, threshold: float | None) -> str:
-    if comparator is None:
-        return "chưa có"
-    return f"{comparator.replace('>=', '≥').replace('<=', '≤')} {threshold:g}%".replace(".", ",")
+    return "chưa có" if comparator is None else formats.target(comparator, threshold)
 
 
 def describe(event: dict, names: dict, extra: dict) -> str:
@@ -69,12 +64,12 @@ def said(kind: str, d: dict, extra: dict) -> str:
     line = f" — {RULE[d['rule']]}: {values(periods)}"
     if d["rule"] == "projected_miss":
         short = ">" if (d["comparator"] or "").startswith("<") else "<"
-        line += f", dự báo cuối năm {num(d['projected_value'])} {short} chỉ tiêu {target(d['comparator'], d['target'])}" \
+        line += f", dự báo cuối năm {formats.pct(d['projected_value'])} {short} chỉ tiêu {target(d['comparator'], d['target'])}" \
             + (f" ({d['target_source']})" if d["target_source"] else "")
     else:
         line += target_of(periods)
         if d["previous_value"] is not None and d["value"] is not None:
-            line += f"; {label(d['period'])} {num(d['value'] - d['previous_value'], ' điểm %', '+')} so với kỳ trước"
+            line += f"; {label(d['period'])} {formats.signed(d['value'] - d['previous_value'])} điểm % so với kỳ trước"
     worst, late = extra.get((d["period"], d["scope_code"], d["indicator"])), extra.get((d["period"], d["scope_code"]))
     if worst:
         line += f". Thủ tục kéo giảm ({label(d['period'])}): {worst}"
@@ -89,9 +84,9 @@ def label(period) -> str:
 
 def values(periods: list[dict]) -> str:
     """Tháng 10/2026 87,50%, Quý IV/2026 88,10%; or, all alike, Tháng 10/2026, Quý IV/2026: 87,50%."""
-    if len(periods) > 1 and len({num(p["value"]) for p in periods}) == 1:
-        return ", ".join(label(p["period"]) for p in periods) + f": {num(periods[0]['value'])}"
-    return ", ".join(f"{label(p['period'])} {num(p['value'])}" for p in periods)
+    if len(periods) > 1 and len({formats.pct(p["value"]) for p in periods}) == 1:
+        return ", ".join(label(p["period"]) for p in periods) + f": {formats.pct(periods[0]['value'])}"
+    return ", ".join(f"{label(p['period'])} {formats.pct(p['value'])}" for p in periods)
 
 
 def target_of(periods: list[dict]) -> str:

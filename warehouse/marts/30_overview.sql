@@ -31,7 +31,7 @@ compared AS (  -- for each period and basis, the complete period of the same spa
 ),
 s AS (
     SELECT s.*, p.period_type, p.start_date, p.end_date, p.complete,
-        i.ord, i.name_vi, i.name_en, i.source
+        i.ord, i.name_vi, i.name_en, i.source, i.unit
     FROM kpi.scorecard s
     JOIN p USING (period)
     JOIN kpi.indicators i USING (indicator)
