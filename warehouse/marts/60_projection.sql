@@ -31,9 +31,12 @@ rest AS (  -- the months left in the year, each at the line's value
     GROUP BY ALL
 )
 SELECT y.period, y.scope, y.scope_code, y.indicator, y.value, y.numerator, y.denominator, y.target, y.comparator,
-    y.target_source, y.status, l.months_with_cases, l.b AS slope_per_month,
-    rate(y.numerator + r.expected_share * y.denominator / y.months_elapsed,
-         y.denominator * 12.0 / y.months_elapsed) AS projected_value,
+    y.target_source, y.status, l.months_with_cases, round(l.b, 9) AS slope_per_month,
+    -- To 1e-9: the line's sums run in whatever order the rows come, and their last bits with it; a
+    -- year heading exactly for its target (30,000000000000007 or 29,999999999999993) meets it in
+    -- every run.
+    round(rate(y.numerator + r.expected_share * y.denominator / y.months_elapsed,
+               y.denominator * 12.0 / y.months_elapsed), 9) AS projected_value,
     meets(projected_value, y.comparator, y.target) AS projected_meets
 FROM ytd y
 JOIN line l USING (period, scope, scope_code, indicator)
