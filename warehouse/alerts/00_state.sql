@@ -1,3 +1,4 @@
+-- sqlfluff:dialect:sqlite
 -- Alert state (SQLite, $CCHC_HOME/alerts.sqlite): it outlives every refresh, and the dashboard
 -- and the command line write acknowledgements to it while a refresh may be running, which
 -- SQLite's WAL mode allows and one DuckDB file would not.

@@ -42,7 +42,7 @@ silent AS (  -- a unit that received dossiers in each of the 3 months before sen
 ),
 missing_file AS (  -- an export missing for the newest month: missing data is not good data
     SELECT 'data_missing', 'province', 'province', k.kind, 'month', m.period, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM month m CROSS JOIN (VALUES ('ho_so'), ('thanh_toan'), ('so_hoa')) k(kind)
+    FROM month m CROSS JOIN (VALUES ('ho_so'), ('thanh_toan'), ('so_hoa')) k (kind)
     WHERE NOT EXISTS (SELECT 1 FROM meta.files f WHERE f.period = m.period AND f.kind = k.kind)
 ),
 held_back AS (  -- the steward's: a file the last refresh held back, or whose rows do not reconcile

@@ -37,7 +37,7 @@ SELECT p._period, p._file, p._row,
         greatest(p.ngay_tiep_nhan, p.ngay_ket_thuc, p.ngay_tra, p.ngay_cap_nhat)) END AS _unit_valid,
     row_number() OVER (PARTITION BY p._period, p.ma_ho_so ORDER BY p.ngay_cap_nhat DESC NULLS LAST, p._row DESC) = 1
         OR p.ma_ho_so IS NULL AS _latest_in_file,
-    CASE WHEN p.ma_don_vi IS DISTINCT FROM r.ma_don_vi THEN p.ma_don_vi END AS _unit_read_as,
+    CASE WHEN (p.ma_don_vi IS DISTINCT FROM r.ma_don_vi) THEN p.ma_don_vi END AS _unit_read_as,
     n.candidates AS _unit_candidates,
     CASE WHEN n.read_as IS NULL AND n.candidates IS NULL AND n.name_like THEN true END AS _unit_unknown_name
 FROM landing.ho_so_typed p

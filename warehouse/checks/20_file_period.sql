@@ -36,7 +36,7 @@ dated AS (
         greatest(ngay_nop, ngay_tiep_nhan, ngay_ket_thuc, ngay_tra, ngay_yeu_cau_bo_sung,
                  ngay_hoan_thanh_bo_sung, ngay_cap_nhat) AS latest
     FROM landing.ho_so_typed
-    UNION ALL SELECT _period, _file, thoi_diem, thoi_diem FROM landing.thanh_toan_typed
+    UNION ALL SELECT _period, _file, thoi_diem, thoi_diem FROM landing.thanh_toan_typed  -- noqa: AL08
     UNION ALL SELECT _period, _file, began, latest FROM documents
 ),
 months AS (  -- month NULL: rows with no date to tell when they began

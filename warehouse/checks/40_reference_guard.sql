@@ -50,7 +50,7 @@ SELECT ma_don_vi AS code, CASE WHEN bool_or(missing) THEN 'missing' ELSE 'validi
 FROM judged
 WHERE missing OR NOT valid
 GROUP BY ALL
-ORDER BY dossiers DESC, code;
+ORDER BY dossiers DESC, code ASC;
 
 -- Procedures in use that the new catalog no longer lists, likewise.
 CREATE OR REPLACE MACRO staging.procedures_dropped(incoming) AS TABLE
@@ -59,7 +59,7 @@ FROM staging.dossiers_in_use d
 SEMI JOIN staging.danh_muc_tthc t ON t.ma_tthc = d.ma_tthc
 WHERE d.ma_tthc NOT IN (SELECT ma_tthc FROM query_table(incoming) WHERE ma_tthc IS NOT NULL)
 GROUP BY ALL
-ORDER BY dossiers DESC, code;
+ORDER BY dossiers DESC, code ASC;
 
 -- How many dossiers the warehouse holds: the share above is of these.
 CREATE OR REPLACE VIEW staging.dossiers_loaded AS

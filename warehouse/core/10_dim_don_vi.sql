@@ -5,7 +5,7 @@ WITH RECURSIVE units AS (
     SELECT * EXCLUDE (_period, _file, _row) FROM staging.don_vi
 ),
 chain(ma_don_vi, successor, depth) AS (
-    SELECT ma_don_vi, ma_don_vi, 0 FROM units
+    SELECT ma_don_vi, ma_don_vi, 0 FROM units  -- noqa: AL08
     UNION ALL
     SELECT chain.ma_don_vi, units.ma_don_vi_ke_thua, chain.depth + 1
     FROM chain JOIN units ON units.ma_don_vi = chain.successor

@@ -10,6 +10,6 @@ LEFT JOIN staging.row_warnings w ON w.kind = 'thanh_toan' AND w._file = s._file 
 WHERE getvariable('core_full') OR s.ma_giao_dich IN (SELECT "key" FROM thanh_toan_keys)
 QUALIFY row_number() OVER (PARTITION BY ma_giao_dich ORDER BY _period DESC, s._row DESC) = 1;
 
-CREATE TABLE IF NOT EXISTS core.fct_thanh_toan AS FROM rebuilt_thanh_toan LIMIT 0;
+CREATE TABLE IF NOT EXISTS core.fct_thanh_toan AS SELECT * FROM rebuilt_thanh_toan WHERE false;
 DELETE FROM core.fct_thanh_toan WHERE ma_giao_dich IN (SELECT "key" FROM thanh_toan_keys);
 INSERT INTO core.fct_thanh_toan FROM rebuilt_thanh_toan;

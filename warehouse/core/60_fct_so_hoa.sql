@@ -12,6 +12,6 @@ QUALIFY row_number() OVER (
     PARTITION BY ma_ho_so, ma_giay_to ORDER BY _period DESC, ngay_so_hoa DESC NULLS LAST, s._row DESC
 ) = 1;
 
-CREATE TABLE IF NOT EXISTS core.fct_so_hoa AS FROM rebuilt_so_hoa LIMIT 0;
+CREATE TABLE IF NOT EXISTS core.fct_so_hoa AS SELECT * FROM rebuilt_so_hoa WHERE false;
 DELETE FROM core.fct_so_hoa WHERE ma_ho_so IN (SELECT "key" FROM so_hoa_keys);
 INSERT INTO core.fct_so_hoa FROM rebuilt_so_hoa;

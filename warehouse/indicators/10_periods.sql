@@ -6,7 +6,8 @@
 -- then is judged against that day, as its month judges it, not against a day still to come.
 -- getvariable('cutoff_day') comes from the settings: NULL for calendar months, or the reporting
 -- window's cut-off day D (2-28): each month runs from day D of the month before to day D - 1
--- ('15-14', the national default of Vietnamese periodic reports; '21-20' in some provinces). complete: every month of the period has export files; has_exports: at least one has
+-- ('15-14', the national default of Vietnamese periodic reports; '21-20' in some provinces). complete: every month of
+-- the period has export files; has_exports: at least one has
 -- (a month between two loaded ones with no file at all has none: its values are missing, not 0).
 CREATE OR REPLACE TEMP TABLE next_periods AS
 WITH loaded AS (
@@ -23,7 +24,7 @@ spans AS (  -- every period a month belongs to, as (code, type, first month, las
     SELECT year(m) || '-Q' || quarter(m), 'quarter', make_date(year(m), 3 * quarter(m) - 2, 1),
         make_date(year(m), 3 * quarter(m), 1) FROM months
     UNION
-    SELECT year(m) || '-H' || (1 + (month(m) > 6)::INT), 'half', make_date(year(m), CASE WHEN month(m) > 6 THEN 7 ELSE 1 END, 1),
+    SELECT year(m) || '-H' || (1 + CAST(month(m) > 6 AS INT)), 'half', make_date(year(m), CASE WHEN month(m) > 6 THEN 7 ELSE 1 END, 1),
         make_date(year(m), CASE WHEN month(m) > 6 THEN 12 ELSE 6 END, 1) FROM months
     UNION
     SELECT year(m) || '-9M', 'nine_months', make_date(year(m), 1, 1), make_date(year(m), 9, 1) FROM months WHERE month(m) <= 9
@@ -38,7 +39,7 @@ windowed AS (
                  s.first_month) AS start_date,
         coalesce(CAST(s.data_month + to_days(getvariable('cutoff_day') - 2) AS DATE),
                  last_day(s.data_month)) AS end_date,
-        (SELECT count(*) FROM loaded WHERE m BETWEEN s.first_month AND s.last_month) AS months_loaded
+        (SELECT count(*) FROM loaded WHERE loaded.m BETWEEN s.first_month AND s.last_month) AS months_loaded
     FROM (SELECT *, least(last_month, (SELECT max(m) FROM loaded)) AS data_month FROM spans) s
 )
 SELECT period, period_type, year(last_month) AS year, start_date, end_date,
@@ -51,7 +52,7 @@ FROM windowed;
 
 -- Periods whose counts carry over, changed only by the dossiers and payments that changed: counted
 -- before over the same span with exports. The other periods with exports are counted afresh.
-CREATE TABLE IF NOT EXISTS kpi.periods AS FROM next_periods LIMIT 0;
+CREATE TABLE IF NOT EXISTS kpi.periods AS SELECT * FROM next_periods WHERE false;
 CREATE OR REPLACE TEMP TABLE kept_periods AS
 SELECT n.* FROM next_periods n JOIN kpi.periods o USING (period, start_ts, end_excl, has_exports)
 WHERE n.has_exports AND NOT getvariable('kpi_full');

@@ -33,7 +33,7 @@ FROM staging.pending_keys('staging.kpi_pending') WHERE NOT getvariable('kpi_full
 -- does not turn that into a join, and joined all 4.6M payments to their dossiers before filtering.
 CREATE OR REPLACE MACRO facts_to_classify(facts, candidates) AS TABLE
 FROM query_table(facts) WHERE getvariable('kpi_full')
-UNION ALL FROM query_table(facts) NATURAL SEMI JOIN query_table(candidates);
+UNION ALL FROM query_table(facts) NATURAL SEMI JOIN query_table(candidates);  -- noqa: PRS
 
 CREATE OR REPLACE TEMP TABLE payment_candidates (ma_giao_dich VARCHAR);
 CREATE OR REPLACE TEMP VIEW classified_payments AS
@@ -43,7 +43,7 @@ FROM facts_to_classify('core.fct_thanh_toan', 'payment_candidates') t
 JOIN core.fct_ho_so h USING (ma_ho_so)
 LEFT JOIN core.dim_tthc c ON c.ma_tthc = h.ma_tthc
 WHERE t.trang_thai = 'thanh_cong';
-CREATE TABLE IF NOT EXISTS kpi.payments AS FROM classified_payments LIMIT 0;
+CREATE TABLE IF NOT EXISTS kpi.payments AS SELECT * FROM classified_payments WHERE false;
 
 INSERT INTO payment_candidates
 SELECT "key" FROM pending WHERE kind = 'thanh_toan'
@@ -116,7 +116,7 @@ SELECT *,
          WHEN window_until = TIMESTAMP '9999-12-31' THEN ngay_yeu_cau_bo_sung
          ELSE TIMESTAMP '9999-12-31' END AS in_scope_until
 FROM timed;
-CREATE TABLE IF NOT EXISTS kpi.dossiers AS FROM classified_dossiers LIMIT 0;
+CREATE TABLE IF NOT EXISTS kpi.dossiers AS SELECT * FROM classified_dossiers WHERE false;
 
 -- The rows that changed: classified again and different from the kept row, or gone.
 CREATE OR REPLACE TEMP TABLE next_dossiers AS FROM classified_dossiers WHERE NOT getvariable('kpi_full');

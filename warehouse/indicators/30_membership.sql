@@ -41,7 +41,7 @@ WITH joined AS (  -- a superset of the scope: received by the end, and T can rea
         CASE WHEN stopped THEN d.ngay_yeu_cau_bo_sung WHEN ended THEN d.end_time
              ELSE p.end_excl - INTERVAL 1 MICROSECOND END AS judged_at
     FROM query_table(dossiers) d
-    JOIN query_table(periods) p ON d.ngay_tiep_nhan < p.end_excl AND d.in_scope_until >= p.start_ts
+    JOIN query_table(periods) p ON d.ngay_tiep_nhan < p.end_excl AND d.in_scope_until >= p.start_ts  -- noqa: ST09
 ),
 scoped AS (
     SELECT * EXCLUDE (start_ts),
@@ -63,7 +63,7 @@ judged AS (
         on_time_by_dates AND NOT two_supplements AS on_time
     FROM scoped
 )
-SELECT j.*,
+SELECT *,
     on_time AS on_time_rate_num,
     true AS on_time_rate_den,
     resolved AND on_time AS resolved_on_time_rate_num,
@@ -86,9 +86,9 @@ SELECT j.*,
     resolved AS e_result_rate_den,
     received AND data_reused AS data_reuse_rate_num,
     received AS data_reuse_rate_den,
-    resolved AND on_time AND danh_gia IS DISTINCT FROM 'không hài lòng' AS satisfaction_rate_num,
+    resolved AND on_time AND (danh_gia IS DISTINCT FROM 'không hài lòng') AS satisfaction_rate_num,
     resolved AS satisfaction_rate_den
-FROM judged j;
+FROM judged;
 
 CREATE OR REPLACE MACRO dossier_periods_of(dossiers, periods) AS TABLE
 SELECT c.*, coalesce(up.reporting_unit, c.ma_don_vi) AS reporting_unit
@@ -105,7 +105,7 @@ SELECT p.period, t.*,
     t.hinh_thuc = 'truc_tuyen' AND t.nen_tang = 'dvcqg' AS dvcqg_payment_share_num,
     t.hinh_thuc = 'truc_tuyen' AS dvcqg_payment_share_den
 FROM query_table(payments) t
-JOIN query_table(periods) p ON t.thoi_diem >= p.start_ts AND t.thoi_diem < p.end_excl;
+JOIN query_table(periods) p ON t.thoi_diem >= p.start_ts AND t.thoi_diem < p.end_excl;  -- noqa: ST09
 
 CREATE OR REPLACE MACRO payment_periods_of(payments, periods) AS TABLE
 SELECT c.*, coalesce(up.reporting_unit, c.ma_don_vi) AS reporting_unit
@@ -113,4 +113,3 @@ FROM payment_classes_of(payments, periods) c
 LEFT JOIN kpi.unit_periods up ON up.period = c.period AND up.ma_don_vi = c.ma_don_vi;
 
 CREATE OR REPLACE VIEW kpi.payment_periods AS FROM payment_periods_of('kpi.payments', 'kpi.periods');
-

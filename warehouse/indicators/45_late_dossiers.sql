@@ -23,7 +23,8 @@ FROM dossier_periods_of(dossiers, periods) d
 LEFT JOIN core.dim_tthc t USING (ma_tthc)
 WHERE d.late_apology_rate_den;
 
-CREATE TABLE IF NOT EXISTS kpi.late_dossiers AS FROM late_dossiers_of('kpi.dossiers', 'fresh_periods') LIMIT 0;
+CREATE TABLE IF NOT EXISTS kpi.late_dossiers AS
+SELECT * FROM late_dossiers_of('kpi.dossiers', 'fresh_periods') WHERE false;
 DELETE FROM kpi.late_dossiers
 WHERE period NOT IN (SELECT period FROM kept_periods) OR ma_ho_so IN (SELECT ma_ho_so FROM changed_dossiers);
 INSERT INTO kpi.late_dossiers  -- one insert into the table in the transaction: see 40_counts.sql

@@ -43,7 +43,7 @@ candidates AS (
         OR (t.scope_type = 'unit' AND v.scope = 'unit'
             AND (t.scope_code = v.scope_code OR lower(trim(t.scope_name)) = lower(trim(v.ten_don_vi)))))
     QUALIFY row_number() OVER (PARTITION BY v.period, v.scope, v.scope_code, v.indicator
-                               ORDER BY t.year DESC, specificity DESC, t.target_id) = 1
+                               ORDER BY t.year DESC, specificity DESC, t.target_id ASC) = 1
 )
 SELECT v.period, v.scope, v.scope_code, v.indicator, v.numerator, v.denominator, v.value,
     c.threshold AS target, c.comparator, c.target_id,

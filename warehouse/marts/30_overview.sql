@@ -24,7 +24,7 @@ compared AS (  -- for each period and basis, the complete period of the same spa
         arg_min(c.period, CASE WHEN c.period = b.whole THEN 0 ELSE CASE c.period_type WHEN 'month' THEN 1
             WHEN 'quarter' THEN 2 WHEN 'half' THEN 3 WHEN 'nine_months' THEN 4 WHEN 'ytd' THEN 5 ELSE 6 END END) AS compared_period
     FROM p
-    CROSS JOIN LATERAL (VALUES ('previous', p.previous_whole), ('last_year', p.year_before)) AS b(basis, whole)
+    CROSS JOIN LATERAL (VALUES ('previous', p.previous_whole), ('last_year', p.year_before)) b (basis, whole)
     JOIN kpi.periods w ON w.period = b.whole
     JOIN kpi.periods c ON c.complete AND c.start_date = w.start_date AND date_diff('month', c.start_date, c.end_date) = p.span
     GROUP BY ALL
@@ -75,7 +75,7 @@ WITH d AS (
     WHERE s.scope IN ('province', 'level') AND s.comparator IN ('>', '>=') AND s.denominator > 0
         AND u.denominator > 0 AND u.value < s.target AND (s.scope = 'province' OR d.cap = s.scope_code)
 )
-SELECT *, row_number() OVER (PARTITION BY period, scope, scope_code, indicator ORDER BY points DESC, unit) AS rank
+SELECT *, row_number() OVER (PARTITION BY period, scope, scope_code, indicator ORDER BY points DESC, unit ASC) AS rank
 FROM d
 ORDER BY period, scope_code, indicator, rank;
 

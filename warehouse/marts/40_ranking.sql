@@ -15,7 +15,7 @@ WITH ranked AS (
     WHERE s.scope = 'unit' AND s.value IS NOT NULL AND s.numerator IS NOT NULL
     UNION ALL
     SELECT c.period, p.period_type, p.end_date, c.level, c.scope_code, 'composite', c.score, NULL,
-        NULL::BIGINT, NULL::BIGINT, NULL::DOUBLE, NULL::VARCHAR, c.rank
+        CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE), CAST(NULL AS VARCHAR), c.rank
     FROM kpi.composite c
     JOIN kpi.periods p USING (period)
     WHERE c.scope = 'unit'

@@ -27,7 +27,7 @@ rest AS (  -- the months left in the year, each at the line's value
     SELECT y.period, y.scope, y.scope_code, y.indicator,
         sum(greatest(0, least(100, l.a + l.b * k)) / 100) AS expected_share
     FROM ytd y JOIN line l USING (period, scope, scope_code, indicator),
-        range(y.months_elapsed + 1, 13) r(k)
+        range(y.months_elapsed + 1, 13) r (k)
     GROUP BY ALL
 )
 SELECT y.period, y.scope, y.scope_code, y.indicator, y.value, y.numerator, y.denominator, y.target, y.comparator,

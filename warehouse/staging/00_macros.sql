@@ -36,7 +36,8 @@ CREATE OR REPLACE MACRO parse_int(x) AS (
 );
 
 -- Decimals with a point or a Vietnamese decimal comma (12,5).
-CREATE OR REPLACE MACRO parse_number(x) AS try_cast(CASE WHEN x LIKE '%,%' AND x NOT LIKE '%.%' THEN replace(x, ',', '.') ELSE x END AS DOUBLE);
+CREATE OR REPLACE MACRO parse_number(x) AS
+    try_cast(CASE WHEN x LIKE '%,%' AND x NOT LIKE '%.%' THEN replace(x, ',', '.') ELSE x END AS DOUBLE);
 
 -- 0/1 flags (1.0/0.0 from Excel).
 CREATE OR REPLACE MACRO parse_flag(x) AS CASE parse_int(x) WHEN 1 THEN true WHEN 0 THEN false END;

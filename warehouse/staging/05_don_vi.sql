@@ -13,4 +13,4 @@ SELECT
     _period, _file, _row
 FROM landing.don_vi;
 
-CREATE TABLE IF NOT EXISTS staging.don_vi AS FROM staging.don_vi_parsed LIMIT 0;
+CREATE TABLE IF NOT EXISTS staging.don_vi AS SELECT * FROM staging.don_vi_parsed WHERE false;
