@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
 
     sub.add_parser("dagster", help="Mở giao diện Dagster / start the Dagster UI")
 
+    p = sub.add_parser("docs", help="Mô tả các bảng và cột của kho / the warehouse's tables and columns, as a page")
+    p.add_argument("--out", type=Path, default=Path("warehouse-docs"), help="thư mục ghi ra / output directory")
+
     p = sub.add_parser("alerts", help="Cảnh báo / alerts: evaluate, send, list, ack, snooze")
     p.add_argument("action", choices=["evaluate", "send", "list", "ack", "snooze"])
     p.add_argument("episode", type=int, nargs="*", help="số cảnh báo, một hoặc nhiều (ack, snooze) / alert numbers")
@@ -240,11 +243,31 @@ def cmd_template(args) -> int:
     return 0
 
 
-def cmd_serve(args) -> int:
+def _published():
+    """The home, once it has a published copy."""
     h = home()
     if not h.serving_db.exists():
         raise InputError("Chưa có kho đã xuất bản: hãy chạy `cchc refresh` trước.",
                          "No published warehouse yet: run `cchc refresh` first.")
+    return h
+
+
+def cmd_docs(args) -> int:
+    """The catalogue of the published warehouse: one page, written offline (pipelines/model/docs.py)."""
+    from pipelines.db import read_published
+    from pipelines.model.docs import catalog_html
+
+    _published()
+    with read_published() as con:
+        page = catalog_html(con)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "index.html").write_text(page, encoding="utf-8")
+    print(f"Đã ghi / written: {args.out / 'index.html'}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    h = _published()
     print(f"Bảng điều khiển / dashboard: http://localhost:{args.port}  (Ctrl+C để dừng / to stop)", flush=True)
     os.environ["CCHC_HOME"] = str(h.root)
     import threading
@@ -352,7 +375,7 @@ def cmd_dagster(args) -> int:
 
 COMMANDS = {"template": cmd_template, "kpis": cmd_kpis, "explain": cmd_explain, "report": cmd_report, "check": cmd_check,
             "start": cmd_start, "refresh": cmd_refresh, "sample": cmd_sample, "serve": cmd_serve, "dagster": cmd_dagster,
-            "alerts": cmd_alerts, "bench": cmd_bench}
+            "alerts": cmd_alerts, "bench": cmd_bench, "docs": cmd_docs}
 
 if __name__ == "__main__":
     sys.exit(main())

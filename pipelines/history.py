@@ -37,19 +37,20 @@ def record_refresh(con: duckdb.DuckDBPyConnection, refresh_id: str, inbox: str, 
     )
 
 
-# Blocking checks that fail on the software's fault, not the inbox's: said so, in both languages.
+# Blocking checks that fail on the software's fault, not the inbox's, by name (a check's step is
+# named after its asset and itself): said so, in both languages.
 FAILED_CHECKS = {
-    "core_model_rows_reconcile": InputError(
+    "rows_reconcile": InputError(
         "Số dòng của một tệp không khớp (đọc ≠ nhận + cách ly + bỏ qua). Đây là lỗi phần mềm, không phải của tệp: "
         "số liệu đã xuất bản được giữ nguyên; hãy báo cho nhóm phát triển (chi tiết trong `cchc dagster`).",
         "A file's rows do not reconcile (read ≠ accepted + quarantined + skipped). This is a software fault, not "
         "the file's: the published numbers stay; tell the developers (details in `cchc dagster`)."),
-    "indicators_rollups_reconcile": InputError(
+    "rollups_reconcile": InputError(
         "Chỉ số toàn tỉnh không bằng tổng các số đếm của nó. Đây là lỗi phần mềm, không phải của tệp: số liệu đã "
         "xuất bản được giữ nguyên; hãy báo cho nhóm phát triển (chi tiết trong `cchc dagster`).",
         "A province value is not the sum of its counts. This is a software fault, not the files': the published "
         "numbers stay; tell the developers (details in `cchc dagster`)."),
-    "indicators_report_reconciles": InputError(
+    "report_reconciles": InputError(
         "Biểu báo cáo định kỳ không cân hoặc không khớp với các chỉ số. Đây là lỗi phần mềm, không phải của tệp: số "
         "liệu đã xuất bản được giữ nguyên; hãy báo cho nhóm phát triển (chi tiết trong `cchc dagster`).",
         "The periodic report table does not balance or disagrees with the indicators. This is a software fault, "
@@ -59,8 +60,9 @@ FAILED_CHECKS = {
 
 def failure_message(step_key: str, error: BaseException) -> str:
     """The steward's message for a failed step: the InputError's own words if there is one."""
-    if step_key in FAILED_CHECKS:
-        return str(FAILED_CHECKS[step_key])
+    for check, message in FAILED_CHECKS.items():
+        if step_key == check or step_key.endswith(f"_{check}"):
+            return str(message)
     full = disk_full(error, home().root)  # whatever failed next (a rollback, a detach) because of it
     if full is not None:
         return str(full)

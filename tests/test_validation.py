@@ -216,7 +216,7 @@ def test_rollups_check_fails_when_a_value_misses_a_count(inbox, cchc_home):
     assert evaluation.metadata["first"].value.startswith("2025-10 on_time_rate: ")
     from pipelines.history import failure_message  # what the steward reads: not the file's fault
 
-    assert "lỗi phần mềm" in failure_message("indicators_rollups_reconcile", RuntimeError("check failed"))
+    assert "lỗi phần mềm" in failure_message("kpi__values_rollups_reconcile", RuntimeError("check failed"))
 
 
 def test_a_file_whose_contents_contradict_its_name_is_rejected(inbox):

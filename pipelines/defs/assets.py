@@ -1,7 +1,12 @@
-"""The refresh as assets by layer: staging → core → indicators → marts → serving copy."""
+"""The refresh as assets, one per warehouse table: staging → core → kpi → marts → serving copy.
+
+Each layer's SQL runs as one step (one transaction); the step materializes every table and view
+the layer makes, each its own asset with the tables it is made from as its upstreams, read from
+the SQL (pipelines/model/lineage.py)."""
 
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -15,13 +20,42 @@ from pipelines.indicators.build import build_indicators
 from pipelines.ingest import inbox as inbox_files
 from pipelines.ingest.load import ingest, prepare
 from pipelines.model.build import build_core, build_marts
+from pipelines.model.docs import columns, table_descriptions
+from pipelines.model.lineage import lineage
 from pipelines.publish import publish
 
 single_run = dg.BackfillPolicy.single_run()
+STAGED = {f"staging.{kind}" for kind in FILES}  # what the ingest steps make
+MODELS = {name: t for name, t in lineage().items() if not name.startswith("staging.")}  # staging.* views: the checks'
+
+
+def key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(table.split("."))
+
+
+def _table_specs(layer: str) -> list[dg.AssetSpec]:
+    return [dg.AssetSpec(key(name), deps=[key(r) for r in sorted(t.reads) if r in MODELS or r in STAGED],
+                         group_name=name.split(".")[0], kinds={"duckdb"},
+                         description=f"{table_descriptions().get(name, '')}\n\n(warehouse/{layer}/{t.file})".lstrip())
+            for name, t in MODELS.items() if t.layer == layer]
+
+
+def _built(duckdb: DuckDBResource, layer: str, build) -> Iterator[dg.MaterializeResult]:
+    """Runs the layer's SQL in one transaction, then gives each table it made its columns, with
+    their types and meanings (pipelines/model/docs.py), and its number of rows."""
+    with build_connection(duckdb) as con:
+        build(con)
+        for name, t in MODELS.items():
+            if t.layer == layer:
+                metadata = {"dagster/table_name": name, "dagster/column_schema": dg.TableSchema(columns=[
+                    dg.TableColumn(c.name, c.type, c.description) for c in columns(con, name)])}
+                if t.kind == "table":
+                    metadata["dagster/row_count"] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+                yield dg.MaterializeResult(asset_key=key(name), metadata=metadata)
 
 
 def _ingest(context, duckdb: DuckDBResource, cchc: CchcHome, kinds: list[str],
-            periods: list[str | None]) -> dg.MaterializeResult:
+            periods: list[str | None]) -> Iterator[dg.MaterializeResult]:
     inbox = Path(cchc.inbox)
     files = [f for f in inbox_files.scan(inbox) if f.kind in kinds and f.period in periods]
     with build_connection(duckdb) as con:
@@ -35,49 +69,49 @@ def _ingest(context, duckdb: DuckDBResource, cchc: CchcHome, kinds: list[str],
     if held:  # recorded in meta.validations; the run stops before anything is published
         raise held[0].error
     present = {(f.kind, f.period) for f in files}
-    missing = [f"{k}_{p}" if p else k for k in kinds for p in periods
-               if (k, p) not in present and not FILES[k].optional]
-    if missing:
-        context.log.warning(f"Thiếu tệp / missing files: {', '.join(missing)}")
-    staged = [r for r in results if r.status == "staged"]
-    return dg.MaterializeResult(metadata={
-        "files_staged": len(staged),
-        "files_unchanged": len(results) - len(staged),
-        "rows_read": sum(r.rows_loaded for r in staged),
-        "rows_accepted": sum(r.accepted for r in staged),
-        "rows_quarantined": sum(r.quarantined for r in staged),
-        "rows_with_warnings": sum(r.warnings for r in staged),
-        "rows_skipped": sum(r.rows_skipped for r in staged),
-        "expectations_run": sum(r.validation.expectations for r in staged),
-        "expectations_failed": sum(r.validation.failed for r in staged),
-        "missing_files": ", ".join(missing) or "—",
-    })
+    for kind in kinds:
+        missing = [f"{kind}_{p}" if p else kind for p in periods if (kind, p) not in present and not FILES[kind].optional]
+        if missing:
+            context.log.warning(f"Thiếu tệp / missing files: {', '.join(missing)}")
+        staged = [r for r in results if r.status == "staged" and r.kind == kind]
+        yield dg.MaterializeResult(asset_key=key(f"staging.{kind}"), metadata={
+            "files_staged": len(staged),
+            "files_unchanged": len([r for r in results if r.kind == kind]) - len(staged),
+            "rows_read": sum(r.rows_loaded for r in staged),
+            "rows_accepted": sum(r.accepted for r in staged),
+            "rows_quarantined": sum(r.quarantined for r in staged),
+            "rows_with_warnings": sum(r.warnings for r in staged),
+            "rows_skipped": sum(r.rows_skipped for r in staged),
+            "expectations_run": sum(r.validation.expectations for r in staged),
+            "expectations_failed": sum(r.validation.failed for r in staged),
+            "missing_files": ", ".join(missing) or "—",
+        })
 
 
-@dg.asset(group_name="staging", kinds={"duckdb"})
-def staging_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
-    """Units (don_vi), the procedure catalog (danh_muc_tthc) and reported values, read, validated
-    and typed (warehouse/staging/05_don_vi, 40_danh_muc_tthc, 60_chi_so_bao_cao), with lineage."""
-    return _ingest(context, duckdb, cchc, REFERENCE_KINDS, [None])
+@dg.multi_asset(name="staging_reference", specs=[
+    dg.AssetSpec(key(f"staging.{kind}"), group_name="staging", kinds={"duckdb"},
+                 description=f"{kind}.csv|xlsx read, validated and typed (warehouse/staging), with lineage.")
+    for kind in REFERENCE_KINDS])
+def staging_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome):
+    """Units (don_vi), the procedure catalog (danh_muc_tthc) and reported values."""
+    yield from _ingest(context, duckdb, cchc, REFERENCE_KINDS, [None])
 
 
-@dg.asset(group_name="staging", kinds={"duckdb"}, deps=[staging_reference], partitions_def=monthly,
-          backfill_policy=single_run)
-def staging_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome) -> dg.MaterializeResult:
-    """The month's ho_so, thanh_toan and so_hoa files, read, validated and typed
-    (warehouse/staging/10_* to 30_*), with lineage; a re-export replaces its month, an unchanged
-    file is skipped."""
-    return _ingest(context, duckdb, cchc, MONTHLY_KINDS, list(context.partition_keys))
+@dg.multi_asset(name="staging_exports", partitions_def=monthly, backfill_policy=single_run, specs=[
+    dg.AssetSpec(key(f"staging.{kind}"), group_name="staging", kinds={"duckdb"},
+                 deps=[key(f"staging.{r}") for r in REFERENCE_KINDS],
+                 description=f"The month's {kind} file read, validated and typed (warehouse/staging), with lineage; "
+                             "a re-export replaces its month, an unchanged file is skipped.")
+    for kind in MONTHLY_KINDS])
+def staging_exports(context: dg.AssetExecutionContext, duckdb: DuckDBResource, cchc: CchcHome):
+    """The month's ho_so, thanh_toan and so_hoa files."""
+    yield from _ingest(context, duckdb, cchc, MONTHLY_KINDS, list(context.partition_keys))
 
 
-@dg.asset(group_name="core", kinds={"duckdb"}, deps=[staging_reference, staging_exports])
-def core_model(duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Dimensions (units with successors, procedures, fields) and deduplicated facts."""
-    with build_connection(duckdb) as con:
-        build_core(con)
-        counts = {t: con.execute(f"SELECT count(*) FROM core.{t}").fetchone()[0]
-                  for t in ("fct_ho_so", "fct_thanh_toan", "fct_so_hoa", "dim_don_vi", "dim_tthc")}
-    return dg.MaterializeResult(metadata=counts)
+@dg.multi_asset(name="core_model", specs=_table_specs("core"))
+def core_model(duckdb: DuckDBResource):
+    """Dimensions (units with successors, procedures, fields) and deduplicated facts (warehouse/core)."""
+    yield from _built(duckdb, "core", build_core)
 
 
 def _unbalanced(duckdb: DuckDBResource, view: str, columns: str) -> tuple[int, list[tuple]]:
@@ -88,7 +122,7 @@ def _unbalanced(duckdb: DuckDBResource, view: str, columns: str) -> tuple[int, l
     return len(rows), [row[1:] for row in rows if not row[0]]
 
 
-@dg.asset_check(asset=core_model, blocking=True, description=(
+@dg.asset_check(asset=key("core.fct_ho_so"), blocking=True, description=(
     "Mỗi tệp: số dòng đọc = dòng nhận + dòng cách ly + dòng bỏ qua / "
     "every file: rows read = accepted + quarantined + skipped rows"))
 def rows_reconcile(duckdb: DuckDBResource) -> dg.AssetCheckResult:
@@ -98,18 +132,14 @@ def rows_reconcile(duckdb: DuckDBResource) -> dg.AssetCheckResult:
         "files": files, "unbalanced": "; ".join(f"{f}: {r} ≠ {a} + {q} + {s}" for f, r, a, q, s in off) or "—"})
 
 
-@dg.asset(group_name="indicators", kinds={"duckdb"}, deps=[core_model])
-def indicators(duckdb: DuckDBResource) -> dg.MaterializeResult:
+@dg.multi_asset(name="indicators", specs=_table_specs("indicators"))
+def indicators(duckdb: DuckDBResource):
     """Every indicator for every period, unit, level and the province, against the plans' targets,
     with the composite score (warehouse/indicators)."""
-    with build_connection(duckdb) as con:
-        build_indicators(con)
-        stats = con.execute("SELECT count(DISTINCT period), count(*), count(*) FILTER (status = 'not_met') "
-                            "FROM kpi.scorecard").fetchone()
-    return dg.MaterializeResult(metadata={"periods": stats[0], "values": stats[1], "targets_not_met": stats[2]})
+    yield from _built(duckdb, "indicators", build_indicators)
 
 
-@dg.asset_check(asset=indicators, blocking=True, description=(
+@dg.asset_check(asset=key("kpi.values"), blocking=True, description=(
     "Mỗi chỉ số toàn tỉnh = tổng các số đếm của nó / every province value is the sum of its counts"))
 def rollups_reconcile(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     values, off = _unbalanced(duckdb, "rollup_reconciliation",
@@ -119,7 +149,7 @@ def rollups_reconcile(duckdb: DuckDBResource) -> dg.AssetCheckResult:
         "first": "; ".join(f"{p} {i}: {cn}/{cd} ≠ {n}/{d}" for p, i, cn, cd, n, d in off[:10]) or "—"})
 
 
-@dg.asset_check(asset=indicators, blocking=True, description=(
+@dg.asset_check(asset=key("kpi.report_counts"), blocking=True, description=(
     "Biểu báo cáo định kỳ: mỗi dòng cân (3 = 7 + 11 + 14 + 15) và khớp với các chỉ số / "
     "the periodic report table: every row balances and agrees with the indicators"))
 def report_reconciles(duckdb: DuckDBResource) -> dg.AssetCheckResult:
@@ -130,11 +160,10 @@ def report_reconciles(duckdb: DuckDBResource) -> dg.AssetCheckResult:
                            for p, c3, c7, c11, c14, c15, i, r in off[:10]) or "—"})
 
 
-@dg.asset(group_name="marts", kinds={"duckdb"}, deps=[indicators])
-def marts(duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Tables shaped for the dashboards (warehouse/marts)."""
-    with build_connection(duckdb) as con:
-        return dg.MaterializeResult(metadata={"tables": ", ".join(build_marts(con))})
+@dg.multi_asset(name="marts", specs=_table_specs("marts"))
+def marts(duckdb: DuckDBResource):
+    """Tables shaped for the dashboards and the alerts (warehouse/marts)."""
+    yield from _built(duckdb, "marts", build_marts)
 
 
 @dg.asset(group_name="publish", kinds={"duckdb"}, deps=[marts])

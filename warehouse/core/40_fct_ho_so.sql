@@ -17,6 +17,7 @@ QUALIFY row_number() OVER (
     PARTITION BY ma_ho_so ORDER BY _period DESC, ngay_cap_nhat DESC NULLS LAST, s._row DESC
 ) = 1;
 
+-- Dossiers, one row each, the latest version (above).
 CREATE TABLE IF NOT EXISTS core.fct_ho_so AS SELECT * FROM rebuilt_ho_so WHERE false;
 DELETE FROM core.fct_ho_so WHERE ma_ho_so IN (SELECT "key" FROM ho_so_keys);
 INSERT INTO core.fct_ho_so FROM rebuilt_ho_so;

@@ -10,6 +10,7 @@ LEFT JOIN staging.row_warnings w ON w.kind = 'thanh_toan' AND w._file = s._file 
 WHERE getvariable('core_full') OR s.ma_giao_dich IN (SELECT "key" FROM thanh_toan_keys)
 QUALIFY row_number() OVER (PARTITION BY ma_giao_dich ORDER BY _period DESC, s._row DESC) = 1;
 
+-- Payment transactions, one row each, the latest version (above).
 CREATE TABLE IF NOT EXISTS core.fct_thanh_toan AS SELECT * FROM rebuilt_thanh_toan WHERE false;
 DELETE FROM core.fct_thanh_toan WHERE ma_giao_dich IN (SELECT "key" FROM thanh_toan_keys);
 INSERT INTO core.fct_thanh_toan FROM rebuilt_thanh_toan;

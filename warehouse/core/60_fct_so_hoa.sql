@@ -12,6 +12,7 @@ QUALIFY row_number() OVER (
     PARTITION BY ma_ho_so, ma_giay_to ORDER BY _period DESC, ngay_so_hoa DESC NULLS LAST, s._row DESC
 ) = 1;
 
+-- Digitized documents, one row per (dossier, document), the latest version (above).
 CREATE TABLE IF NOT EXISTS core.fct_so_hoa AS SELECT * FROM rebuilt_so_hoa WHERE false;
 DELETE FROM core.fct_so_hoa WHERE ma_ho_so IN (SELECT "key" FROM so_hoa_keys);
 INSERT INTO core.fct_so_hoa FROM rebuilt_so_hoa;

@@ -43,6 +43,7 @@ FROM facts_to_classify('core.fct_thanh_toan', 'payment_candidates') t
 JOIN core.fct_ho_so h USING (ma_ho_so)
 LEFT JOIN core.dim_tthc c ON c.ma_tthc = h.ma_tthc
 WHERE t.trang_thai = 'thanh_cong';
+-- Successful payments with the unit, procedure and field of their dossier.
 CREATE TABLE IF NOT EXISTS kpi.payments AS SELECT * FROM classified_payments WHERE false;
 
 INSERT INTO payment_candidates
@@ -116,6 +117,8 @@ SELECT *,
          WHEN window_until = TIMESTAMP '9999-12-31' THEN ngay_yeu_cau_bo_sung
          ELSE TIMESTAMP '9999-12-31' END AS in_scope_until
 FROM timed;
+-- Dossiers with what classifies them: their procedure's traits, whether paid online, their
+-- documents digitized, and the times that decide their state in a period.
 CREATE TABLE IF NOT EXISTS kpi.dossiers AS SELECT * FROM classified_dossiers WHERE false;
 
 -- The rows that changed: classified again and different from the kept row, or gone.

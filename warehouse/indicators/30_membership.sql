@@ -95,6 +95,7 @@ SELECT c.*, coalesce(up.reporting_unit, c.ma_don_vi) AS reporting_unit
 FROM dossier_classes_of(dossiers, periods) c
 LEFT JOIN kpi.unit_periods up ON up.period = c.period AND up.ma_don_vi = c.ma_don_vi;
 
+-- Every dossier × every period it is in scope of, with its classes and its reporting unit.
 CREATE OR REPLACE VIEW kpi.dossier_periods AS FROM dossier_periods_of('kpi.dossiers', 'kpi.periods');
 
 -- Successful payments (kpi.payments) × the period they were made in, likewise.
@@ -112,4 +113,5 @@ SELECT c.*, coalesce(up.reporting_unit, c.ma_don_vi) AS reporting_unit
 FROM payment_classes_of(payments, periods) c
 LEFT JOIN kpi.unit_periods up ON up.period = c.period AND up.ma_don_vi = c.ma_don_vi;
 
+-- Every successful payment × every period it was made in, with its classes and reporting unit.
 CREATE OR REPLACE VIEW kpi.payment_periods AS FROM payment_periods_of('kpi.payments', 'kpi.periods');

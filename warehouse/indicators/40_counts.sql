@@ -106,6 +106,8 @@ FROM pairs
 LEFT JOIN online_used o USING (period, reporting_unit, ma_tthc)
 GROUP BY period, reporting_unit, ma_tthc;
 
+-- What every unit provides in every period (above): the procedures behind payment_integration_rate
+-- and online_service_uptake_rate.
 CREATE OR REPLACE VIEW kpi.provision_periods AS FROM provision_periods_of('kpi.counts', 'kpi.periods');
 CREATE OR REPLACE TEMP VIEW counts_with_fresh AS FROM kpi.counts UNION ALL FROM fresh_counts;
 

@@ -23,6 +23,8 @@ FROM dossier_periods_of(dossiers, periods) d
 LEFT JOIN core.dim_tthc t USING (ma_tthc)
 WHERE d.late_apology_rate_den;
 
+-- Every dossier late in a period, with why (reason), by how many days, and whether it has an
+-- apology letter: the rows behind late_apology_rate and the unit page's list.
 CREATE TABLE IF NOT EXISTS kpi.late_dossiers AS
 SELECT * FROM late_dossiers_of('kpi.dossiers', 'fresh_periods') WHERE false;
 DELETE FROM kpi.late_dossiers

@@ -24,6 +24,8 @@ SELECT r.ky AS period, CASE WHEN u.is_province THEN 'province' ELSE 'unit' END A
 FROM staging.chi_so_bao_cao r
 JOIN core.dim_don_vi u USING (ma_don_vi);
 
+-- Every value, counted and reported, against the target that applies (kpi.targets, above),
+-- with its status: met, not_met, no_target, no_activity (no cases), no_data (no exports).
 CREATE OR REPLACE TABLE kpi.scorecard AS
 WITH v AS (
     SELECT v.*, CAST(left(v.period, 4) AS INTEGER) AS period_year, u.cap AS unit_level, u.ten_don_vi

@@ -22,6 +22,7 @@ SELECT period, reporting_unit AS ma_don_vi, ma_linh_vuc,
 FROM dossier_periods_of(dossiers, periods)
 GROUP BY ALL;
 
+-- The periodic report table's columns (above) by period, unit, procedure and field.
 CREATE OR REPLACE VIEW kpi.report_counts AS FROM report_counts_of('kpi.dossiers', 'kpi.periods');
 
 -- Read by the blocking asset check report_reconciles, for the months this count touched: the
@@ -31,6 +32,8 @@ CREATE OR REPLACE VIEW kpi.report_counts AS FROM report_counts_of('kpi.dossiers'
 CREATE OR REPLACE VIEW staging.report_checked_periods AS
 SELECT * FROM kpi.periods
 WHERE period_type = 'month' AND list_contains((SELECT any_value(periods_changed) FROM kpi.counting), period);
+-- One row per month checked: the report's columns summed, the indicators' denominators, and
+-- whether they balance.
 CREATE OR REPLACE VIEW staging.report_reconciliation AS
 WITH report AS (
     SELECT period, sum(COLUMNS('^c[0-9]+$'))
@@ -71,6 +74,7 @@ FROM listed l
 JOIN core.dim_don_vi u USING (ma_don_vi)
 LEFT JOIN sums s USING (period, ma_don_vi);
 
+-- The report's rows by field, for each unit and the province (above).
 CREATE OR REPLACE VIEW kpi.report_fields AS
 SELECT r.period, s.scope_code, r.ma_linh_vuc AS ma, any_value(f.ten_linh_vuc) AS ten, sum(COLUMNS(c -> regexp_full_match(c, 'c[0-9]+')))
 FROM kpi.report_counts r

@@ -1,0 +1,88 @@
+"""Which warehouse table each SQL file makes, and which tables it is made from, read from the SQL
+itself: the Dagster asset graph (pipelines/defs/assets.py) shows every table with its upstreams
+and cannot drift from what the SQL does. tests/test_lineage.py holds it to a built warehouse.
+
+Statement by statement: `CREATE [OR REPLACE] [TEMP] TABLE|VIEW x` makes x from the qualified
+names (`kpi.values`) its statement reads, and an `INSERT INTO x`, `DELETE FROM x` or `UPDATE x`
+(a table kept up to date in place) adds what it reads; a temp table, a macro or a session variable
+an earlier statement of the layer made stands for what it was made from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipelines.db import sql_files
+
+LAYERS = ("core", "indicators", "marts")
+SCHEMAS = ("staging", "core", "kpi", "marts", "meta")
+
+_COMMENT = re.compile(r"--[^\n]*")
+_STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
+_CREATE = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(TEMP(?:ORARY)?\s+)?(TABLE|VIEW|MACRO)\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+                     r"([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)", re.IGNORECASE)
+_WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+REPLACE\s+)?INTO|DELETE\s+FROM|UPDATE)\s+([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)",
+                    re.IGNORECASE)
+_VARIABLE = re.compile(r"^\s*SET\s+VARIABLE\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
+_QUALIFIED = re.compile(rf"\b((?:{'|'.join(SCHEMAS)})\.[a-z_][a-z0-9_]*)\b(?!\s*\()")  # a call is a macro's
+_GETVARIABLE = re.compile(r"getvariable\(\s*'([a-z_][a-z0-9_]*)'\s*\)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # schema.table
+    kind: str  # table | view
+    layer: str  # core | indicators | marts
+    file: str  # the SQL file's name
+    reads: frozenset[str]  # the qualified tables and views it is made from
+
+
+def statements(text: str) -> list[str]:
+    return [s for s in _STATEMENT_END.split(_COMMENT.sub("", text)) if s.strip()]
+
+
+@cache
+def lineage() -> dict[str, Table]:
+    """Every table and view the layers make, by qualified name; a name made twice (a table made
+    empty, then filled) reads what both statements read."""
+    tables: dict[str, Table] = {}
+    for layer in LAYERS:
+        local: dict[str, frozenset[str]] = {}  # temp tables, macros: what they read
+        variables: dict[str, frozenset[str]] = {}
+        for f in sql_files(layer):
+            for statement in statements(f.read_text(encoding="utf-8")):
+                reads = set(_QUALIFIED.findall(statement))
+                for name, theirs in local.items():
+                    if re.search(rf"(?<![\w.]){name}\b", statement):
+                        reads |= theirs
+                for name in _GETVARIABLE.findall(statement):
+                    reads |= variables.get(name, frozenset())
+                if made := _VARIABLE.match(statement):
+                    variables[made[1]] = frozenset(reads)
+                    continue
+                if (written := _WRITE.match(statement)) and (name := written[1].lower()) in tables:
+                    reads.discard(name)
+                    tables[name] = Table(name, tables[name].kind, tables[name].layer, tables[name].file,
+                                         tables[name].reads | frozenset(reads))
+                    continue
+                made = _CREATE.match(statement)
+                if not made:
+                    continue
+                temp, kind, name = made[1], made[2].lower(), made[3].lower()
+                reads.discard(name)
+                if temp or kind == "macro" or "." not in name:
+                    local[name.split(".")[-1] if kind == "macro" else name] = frozenset(reads)
+                    continue
+                before = tables[name].reads if name in tables else frozenset()
+                tables[name] = Table(name, kind, layer, f.name, before | frozenset(reads))
+    return _in_run_order(tables)
+
+
+def _in_run_order(tables: dict[str, Table]) -> dict[str, Table]:
+    """Each table made only from tables made before it: a table kept in place may be written again
+    later in the run from tables made after it (kpi.counting notes what was counted), which is
+    what the next refresh reads, not what this one was made from."""
+    order = {name: i for i, name in enumerate(tables)}
+    return {name: Table(t.name, t.kind, t.layer, t.file, frozenset(r for r in t.reads if order.get(r, -1) < order[name]))
+            for name, t in tables.items()}
