@@ -3,7 +3,7 @@
 -- export file has no counts: what the catalogue alone or dossiers carried over would give is not
 -- its data. Each source is summed wide by each row's own unit, then by reporting unit
 -- (30_membership.sql: a merged unit's sums go to its successor; joining every dossier × period
--- row to its reporting unit was a quarter of counting), then turned long by (num, den) pairs:
+-- row to its reporting unit was a quarter of counting), then turned long by (num, den) pairs (below):
 -- turning every measure into its own row and pairing them again cost eight times as much.
 CREATE OR REPLACE MACRO counted(dossiers, payments, periods) AS TABLE
 WITH dossiers AS (
@@ -22,26 +22,23 @@ payments AS (
     LEFT JOIN kpi.unit_periods up ON up.period = s.period AND up.ma_don_vi = s.ma_don_vi
     GROUP BY ALL
 ),
+-- Long, one row per indicator: an indicator is counted by its pair of columns <indicator>_num and
+-- <indicator>_den in 30_membership.sql, written side by side, and listed nowhere else; the k-th
+-- numerator column pairs with the k-th denominator column, which `names` checks once.
+wide AS (FROM dossiers UNION ALL BY NAME FROM payments),
+names AS (
+    SELECT list_transform(struct_keys(struct_pack(*COLUMNS('_num$'))), k -> regexp_replace(k, '_num$', '')) AS numerators,
+        list_transform(struct_keys(struct_pack(*COLUMNS('_den$'))), k -> regexp_replace(k, '_den$', '')) AS denominators
+    -- any one row: the names are the columns'
+    FROM (SELECT * FROM wide LIMIT 1)  -- noqa: AM09
+),
 long AS (
-    UNPIVOT dossiers ON
-        (on_time_rate_num, on_time_rate_den) AS on_time_rate,
-        (resolved_on_time_rate_num, resolved_on_time_rate_den) AS resolved_on_time_rate,
-        (late_apology_rate_num, late_apology_rate_den) AS late_apology_rate,
-        (online_dossier_rate_num, online_dossier_rate_den) AS online_dossier_rate,
-        (online_dossier_rate_all_num, online_dossier_rate_all_den) AS online_dossier_rate_all,
-        (full_process_rate_num, full_process_rate_den) AS full_process_rate,
-        (online_paid_dossier_rate_num, online_paid_dossier_rate_den) AS online_paid_dossier_rate,
-        (dossier_digitization_rate_num, dossier_digitization_rate_den) AS dossier_digitization_rate,
-        (result_digitization_rate_num, result_digitization_rate_den) AS result_digitization_rate,
-        (e_result_rate_num, e_result_rate_den) AS e_result_rate,
-        (data_reuse_rate_num, data_reuse_rate_den) AS data_reuse_rate,
-        (satisfaction_rate_num, satisfaction_rate_den) AS satisfaction_rate
-    INTO NAME indicator VALUE numerator, denominator
-    UNION ALL
-    UNPIVOT payments ON
-        (online_payment_rate_num, online_payment_rate_den) AS online_payment_rate,
-        (dvcqg_payment_share_num, dvcqg_payment_share_den) AS dvcqg_payment_share
-    INTO NAME indicator VALUE numerator, denominator
+    SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc,
+        unnest(CASE WHEN n.numerators = n.denominators THEN n.numerators
+            ELSE error('30_membership.sql: every <indicator>_num column needs its <indicator>_den, in the same order')
+            END) AS indicator,
+        unnest(list_value(*COLUMNS('_num$'))) AS numerator, unnest(list_value(*COLUMNS('_den$'))) AS denominator
+    FROM wide, names n
 )
 SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, numerator, denominator
 FROM long
