@@ -531,7 +531,7 @@ _CARRIED = re.compile(r" \(chỉ tiêu năm (\d{4}), chuyển tiếp\)$")
 
 
 def fmt_source(source) -> str:
-    """The plan that set a target, as kpi.scorecard cites it (the plan's own Vietnamese title);
+    """The plan that set a target, as marts.scorecard cites it (the plan's own Vietnamese title);
     in English the warehouse's note on a target carried forward from an earlier year is said in
     English. Empty when no target applies."""
     if not isinstance(source, str):

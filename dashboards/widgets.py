@@ -64,7 +64,7 @@ def pending(name: str, options: list, default, fmt=str):
 def _periods() -> pd.DataFrame:
     """Every period, the newest first, with whether it is still running (it reaches past the last
     loaded month)."""
-    periods = query("SELECT period, period_type, start_date, end_date, complete, has_exports FROM kpi.periods "
+    periods = query("SELECT period, period_type, start_date, end_date, complete, has_exports FROM marts.periods "
                     "ORDER BY end_date DESC, period")
     horizon = periods["end_date"].max() if len(periods) else None
     return periods.assign(running=~periods["complete"] & (periods["end_date"] == horizon))

@@ -15,6 +15,7 @@ from pipelines.defs.assets import marts as marts_asset
 from pipelines.model.docs import column_descriptions, columns, table_descriptions
 from pipelines.model.lineage import lineage
 from pipelines.refresh import refresh
+from pipelines.settings import PROJECT_ROOT
 
 MARTS = sorted(n for n in lineage() if n.startswith("marts."))
 
@@ -73,3 +74,12 @@ def test_cchc_docs_without_a_published_copy_says_what_to_do(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "cchc refresh" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_dashboards_and_the_alerts_read_marts_alone():
+    """marts is their one surface (warehouse/marts/70_serving.sql); meta is the refresh's own log."""
+    readers = [*(PROJECT_ROOT / "dashboards").rglob("*.py"), *(PROJECT_ROOT / "pipelines" / "alert").glob("*.py"),
+               *(PROJECT_ROOT / "warehouse" / "alerts").glob("*.sql")]
+    found = [f"{f.relative_to(PROJECT_ROOT)}: {m}" for f in readers
+             for m in re.findall(r"\b(?:core|kpi|staging)\.[a-z_]+\b", f.read_text(encoding="utf-8"))]
+    assert len(readers) > 20 and found == []

@@ -38,8 +38,8 @@ params = [] if scope_code == "province" else [scope_code]
 units = query("SELECT scope_code, name_vi, name_en FROM marts.scopes")
 unit_names = dict(zip(units["scope_code"], units["name_en" if lang() else "name_vi"]))
 unit_names |= {"tinh": t("level_tinh"), "huyen": t("level_huyen"), "xa": t("level_xa")}
-caps = dict(query("SELECT ma_don_vi, cap FROM core.dim_don_vi").itertuples(index=False, name=None))
-indicators = query("SELECT indicator, name_vi, name_en FROM kpi.indicators")
+caps = dict(query("SELECT ma_don_vi, cap FROM marts.units").itertuples(index=False, name=None))
+indicators = query("SELECT indicator, name_vi, name_en FROM marts.indicators")
 indicator_names = dict(zip(indicators["indicator"], indicators["name_en" if lang() else "name_vi"]))
 
 

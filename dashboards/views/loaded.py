@@ -14,7 +14,7 @@ page("app_title")
 
 refreshed = query("SELECT max(finished_at) AS at FROM meta.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
 periods = query("SELECT * FROM marts.periods_loaded ORDER BY thang")
-totals = query("SELECT count(*) AS n FROM core.fct_ho_so")["n"].iloc[0]
+totals = query("SELECT count(*) AS n FROM marts.dossiers")["n"].iloc[0]
 units = query("SELECT * FROM marts.units_by_level ORDER BY cap")
 
 if not len(periods):

@@ -16,7 +16,7 @@ LEVELS = ["tinh", "xa", "huyen"]
 BAR_COLOURS = {"met": "#2e7d32", "not_met": "#c62828"}  # others grey; the status word is in the legend too
 
 page("page_ranking")
-indicators = query("SELECT indicator, name_vi, name_en FROM kpi.indicators WHERE source = 'export' ORDER BY ord")
+indicators = query("SELECT indicator, name_vi, name_en FROM marts.indicators WHERE source = 'export' ORDER BY ord")
 labels = {"composite": t("composite")} | dict(zip(indicators["indicator"], indicators["name_en" if lang() else "name_vi"]))
 top = st.columns([2, 3, 2, 2])
 chosen, period = choose_period(top[2], top[3])

@@ -24,8 +24,8 @@ st.caption(t("targets_note"))
 targets = query(
     f"SELECT t.year, i.{name} AS indicator, {shown('t.comparator', 't.threshold')} AS target, t.scope_name, "
     "t.citation AS plan, t.quote "
-    "FROM kpi.targets t JOIN kpi.indicators i USING (indicator) "
-    "LEFT JOIN core.dim_don_vi u ON u.ma_don_vi = $unit "
+    "FROM marts.targets t JOIN marts.indicators i USING (indicator) "
+    "LEFT JOIN marts.units u ON u.ma_don_vi = $unit "
     "WHERE t.scope_type = 'province' OR (t.scope_type = 'level' AND t.scope_code = u.cap) "
     "OR (t.scope_type = 'unit' AND (t.scope_code = $unit OR lower(t.scope_name) = lower(u.ten_don_vi))) "
     "ORDER BY t.year DESC, i.ord, t.target_id", {"unit": scope_code})
@@ -36,7 +36,7 @@ table(targets.rename(columns={"year": t("year_col"), "indicator": t("indicator")
 st.subheader(t("reported_values"))
 reported = query(
     f"SELECT s.period, i.{name} AS indicator, s.value, {shown('s.comparator', 's.target')} AS target, s.status, "
-    "s.target_source FROM kpi.scorecard s JOIN kpi.indicators i USING (indicator) "
+    "s.target_source FROM marts.scorecard s JOIN marts.indicators i USING (indicator) "
     "WHERE i.source = 'reported' AND s.scope_code = ? ORDER BY s.period DESC, i.ord", [scope_code])
 if reported.empty:
     st.info(t("no_reported"))

@@ -76,7 +76,7 @@ st.subheader(t("over_time"))
 history = query(
     "SELECT period, end_date, indicator, ord, name_vi, name_en, value, status, comparator, target, numerator, "
     "denominator FROM marts.scorecard_tiles "
-    "WHERE scope_code = $scope AND source = 'export' AND period IN (SELECT period FROM kpi.periods "
+    "WHERE scope_code = $scope AND source = 'export' AND period IN (SELECT period FROM marts.periods "
     f"WHERE period_type = $type AND end_date <= $end ORDER BY end_date DESC LIMIT {HISTORY}) ORDER BY ord, end_date",
     {"scope": scope_code, "type": chosen["period_type"], "end": chosen["end_date"]})
 if history.empty:
@@ -120,7 +120,7 @@ for column, dimension in zip(st.columns(2), ["procedure", "field"]):
 # 3. Late dossiers: those without an apology letter first, the latest first.
 st.subheader(t("late_title"))
 LATE = ("SELECT ma_ho_so, ten_tthc, ma_don_vi, ngay_tiep_nhan, ngay_hen_tra, ngay_ket_thuc, days_late, reason, "
-        "co_phieu_xin_loi FROM kpi.late_dossiers WHERE period = $period "
+        "co_phieu_xin_loi FROM marts.late_dossiers WHERE period = $period "
         "AND ($scope = 'province' OR reporting_unit = $scope) "
         "ORDER BY co_phieu_xin_loi, days_late DESC NULLS LAST, ma_ho_so")
 params = {"period": period, "scope": scope_code}
@@ -154,8 +154,8 @@ else:
 typed = st.text_input(t("find_dossier"), key="dossier_code", placeholder="H37.2610.00012345").strip()
 code = typed or picked
 if code:
-    found = query("SELECT * FROM kpi.late_dossiers WHERE period = ? AND ma_ho_so = ?", [period, code])
-    dossier = query("SELECT * EXCLUDE (warnings) FROM core.fct_ho_so WHERE ma_ho_so = ?", [code])
+    found = query("SELECT * FROM marts.late_dossiers WHERE period = ? AND ma_ho_so = ?", [period, code])
+    dossier = query("SELECT * FROM marts.dossiers WHERE ma_ho_so = ?", [code])
     st.markdown(f"#### {t('dossier_code')} {plain(code)}")
     if dossier.empty:
         st.warning(t("dossier_unknown").format(code=plain(code)))

@@ -119,8 +119,8 @@ def context(events: list[dict]) -> tuple[dict, dict]:
     if not home().serving_db.exists():  # a first refresh that failed: nothing to name yet
         return names, {}
     with read_published() as con:
-        names = dict(con.execute("SELECT ma_don_vi, ten_don_vi FROM core.dim_don_vi UNION ALL "
-                                 "SELECT indicator, name_vi FROM kpi.indicators").fetchall()) | names
+        names = dict(con.execute("SELECT ma_don_vi, ten_don_vi FROM marts.units UNION ALL "
+                                 "SELECT indicator, name_vi FROM marts.indicators").fetchall()) | names
         extra: dict = {}
         if wanted:
             con.execute("CREATE TEMP TABLE wanted (period VARCHAR, scope_code VARCHAR, indicator VARCHAR)")
@@ -136,7 +136,7 @@ def context(events: list[dict]) -> tuple[dict, dict]:
                     periods).fetchall():
                 extra[(period, scope, indicator)] = worst
             for period, scope, late in con.execute(  # late_apology_rate: late dossiers, those with a letter
-                    "SELECT DISTINCT v.period, v.scope_code, v.denominator - v.numerator FROM kpi.values v "
+                    "SELECT DISTINCT v.period, v.scope_code, v.denominator - v.numerator FROM marts.scorecard v "
                     "JOIN wanted w ON w.period = v.period AND w.scope_code = v.scope_code "
                     "WHERE v.indicator = 'late_apology_rate'").fetchall():
                 extra[(period, scope)] = late
@@ -146,7 +146,7 @@ def context(events: list[dict]) -> tuple[dict, dict]:
             cur = con.execute(
                 "SELECT t.scope_code, t.indicator, r.period_type, t.period, t.value, t.target, t.comparator, "
                 "t.target_source FROM marts.scorecard_tiles t JOIN recovered r USING (scope_code, indicator) "
-                "WHERE t.period = (SELECT arg_max(period, end_date) FROM kpi.periods p "
+                "WHERE t.period = (SELECT arg_max(period, end_date) FROM marts.periods p "
                 "WHERE p.period_type = r.period_type)")
             columns = [c[0] for c in cur.description]
             for row in cur.fetchall():
@@ -229,11 +229,11 @@ def level_of(d: dict, caps: dict) -> str:
 
 
 def unit_levels() -> dict:
-    """Each unit's level (core.dim_don_vi.cap)."""
+    """Each unit's level (marts.units.cap)."""
     if not home().serving_db.exists():
         return {}
     with read_published() as con:
-        return dict(con.execute("SELECT ma_don_vi, cap FROM core.dim_don_vi").fetchall())
+        return dict(con.execute("SELECT ma_don_vi, cap FROM marts.units").fetchall())
 
 
 def summarise(details: list[dict], contacts: list[Contact], dashboard_url: str, event_ids: list[int],

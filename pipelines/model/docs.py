@@ -3,7 +3,8 @@
 A table's description is the comment written directly above the statement that makes it (the SQL
 says once what a table is); its columns are described in the layer's `_models.yml`, the way dbt
 projects keep a YAML file beside their models, and a column any table may have (period, scope,
-indicator, …) once in warehouse/_columns.yml. tests/test_docs.py holds marts to it: every column
+indicator, …) once in warehouse/_columns.yml, and an export's column kept as it came by its header
+in pipelines/contract.py. tests/test_docs.py holds marts to it: every column
 of a built marts table described, no description of a column that is gone."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cache
 import duckdb
 import yaml
 
+from pipelines.contract import FILES
 from pipelines.db import PUBLISHED_SCHEMAS
 from pipelines.model.lineage import lineage
 from pipelines.settings import WAREHOUSE_SQL
@@ -53,9 +55,20 @@ def column_descriptions() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     return tables, shared
 
 
+@cache
+def contract_columns() -> dict[str, str]:
+    """An export's column kept as it came: its header and file (exports.md)."""
+    found: dict[str, str] = {}
+    for kind, f in FILES.items():
+        for c in f.columns:
+            found.setdefault(c.name, f"The export's «{c.header}» ({kind}; exports.md).")
+    return found
+
+
 def describe(table: str, column: str) -> str | None:
+    """The table's own description of the column, else the shared one, else the contract's."""
     tables, shared = column_descriptions()
-    return tables.get(table, {}).get(column) or shared.get(column)
+    return tables.get(table, {}).get(column) or shared.get(column) or contract_columns().get(column)
 
 
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[Column]:

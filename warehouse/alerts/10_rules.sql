@@ -3,7 +3,7 @@
 -- then the quarter, then the year to date): the same miss in the month, the quarter and the year
 -- to date is one thing for a leader to act on, not three. getvariable: drop_points, min_denominator.
 WITH latest AS (  -- the newest period of each type the alerts watch
-    SELECT period_type, arg_max(period, end_date) AS period FROM kpi.periods
+    SELECT period_type, arg_max(period, end_date) AS period FROM marts.periods
     WHERE period_type IN ('month', 'quarter', 'ytd') GROUP BY ALL
 ),
 month AS (SELECT period FROM latest WHERE period_type = 'month'),
@@ -31,7 +31,7 @@ heading_below AS (  -- on target so far this year, but the year's trend ends bel
 ),
 received AS (  -- dossiers received per unit and month (online_dossier_rate_all's denominator)
     SELECT v.scope_code, p.end_date, v.period, v.denominator AS n
-    FROM kpi.values v JOIN kpi.periods p USING (period)
+    FROM marts.scorecard v JOIN marts.periods p USING (period)
     WHERE v.scope = 'unit' AND v.indicator = 'online_dossier_rate_all' AND p.period_type = 'month'
 ),
 silent AS (  -- a unit that received dossiers in each of the 3 months before sent none this month
