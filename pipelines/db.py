@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.model import incremental
 from pipelines.settings import WAREHOUSE_SQL, home
 
 PUBLISHED_SCHEMAS = ("core", "kpi", "marts", "meta")
@@ -83,10 +84,14 @@ def sql_files(layer: str) -> list[Path]:
 
 
 def run_layer(con: duckdb.DuckDBPyConnection, layer: str) -> list[str]:
-    """Run a layer's SQL files in name order; returns the names run."""
+    """Run a layer's SQL files in name order, an incremental model by its pattern
+    (pipelines/model/incremental.py); returns the names run."""
     names = []
     for f in sql_files(layer):
-        con.execute(f.read_text(encoding="utf-8"))
+        if m := incremental.model(f):
+            incremental.build(con, m)
+        else:
+            con.execute(f.read_text(encoding="utf-8"))
         names.append(f.stem)
     return names
 

@@ -19,6 +19,7 @@ import yaml
 
 from pipelines.contract import FILES
 from pipelines.db import PUBLISHED_SCHEMAS
+from pipelines.model import incremental
 from pipelines.model.lineage import lineage
 from pipelines.settings import WAREHOUSE_SQL
 
@@ -35,9 +36,13 @@ class Column:
 
 @cache
 def table_descriptions() -> dict[str, str]:
-    """schema.table → the comment block directly above its CREATE (the first, when made twice)."""
+    """schema.table → the comment block directly above its CREATE (the first, when made twice), or
+    above an incremental model's config line."""
     found: dict[str, str] = {}
     for f in sorted(WAREHOUSE_SQL.glob("*/*.sql")):
+        if m := incremental.model(f):
+            found.setdefault(m.name, m.description)
+            continue
         for comment, name in _CREATE.findall(f.read_text(encoding="utf-8")):
             text = re.sub(r"\s+", " ", " ".join(line.removeprefix("--") for line in comment.splitlines())).strip()
             if text and "." in name:

@@ -5,7 +5,8 @@ and cannot drift from what the SQL does. tests/test_lineage.py holds it to a bui
 Statement by statement: `CREATE [OR REPLACE] [TEMP] TABLE|VIEW x` makes x from the qualified
 names (`kpi.values`) its statement reads, and an `INSERT INTO x`, `DELETE FROM x` or `UPDATE x`
 (a table kept up to date in place) adds what it reads; a temp table, a macro or a session variable
-an earlier statement of the layer made stands for what it was made from."""
+an earlier statement of the layer made stands for what it was made from. An incremental model
+(pipelines/model/incremental.py) is made from what its SELECT reads and its pending list."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipelines.db import sql_files
+from pipelines.model import incremental
 
 LAYERS = ("core", "indicators", "marts")
 SCHEMAS = ("staging", "core", "kpi", "marts", "meta")
@@ -51,6 +53,10 @@ def lineage() -> dict[str, Table]:
         local: dict[str, frozenset[str]] = {}  # temp tables, macros: what they read
         variables: dict[str, frozenset[str]] = {}
         for f in sql_files(layer):
+            if m := incremental.model(f):  # made from what its SELECT reads and its pending list
+                reads = set(_QUALIFIED.findall(" ".join(statements(m.select)))) | {m.pending}
+                tables[m.name] = Table(m.name, "table", layer, f.name, frozenset(reads))
+                continue
             for statement in statements(f.read_text(encoding="utf-8")):
                 reads = set(_QUALIFIED.findall(statement))
                 for name, theirs in local.items():
