@@ -70,10 +70,18 @@ def contract_columns() -> dict[str, str]:
     return found
 
 
+_COUNTED = re.compile(r"(?P<indicator>[a-z0-9_]+)_(?P<part>num|den)")
+
+
 def describe(table: str, column: str) -> str | None:
-    """The table's own description of the column, else the shared one, else the contract's."""
+    """The table's own description of the column, else the shared one, else the contract's, else
+    an indicator's pair by its name (40_counts.sql pairs <indicator>_num with <indicator>_den)."""
     tables, shared = column_descriptions()
-    return tables.get(table, {}).get(column) or shared.get(column) or contract_columns().get(column)
+    found = tables.get(table, {}).get(column) or shared.get(column) or contract_columns().get(column)
+    if not found and (pair := _COUNTED.fullmatch(column)):
+        part = "numerator" if pair["part"] == "num" else "denominator"
+        found = f"Whether the row counts in the {part} of {pair['indicator']} (kpi.indicators; 30_membership.sql)."
+    return found
 
 
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[Column]:

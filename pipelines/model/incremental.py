@@ -5,15 +5,22 @@ table's description (comments), a config line and one SELECT, and this module wr
 
     -- config: name=core.fct_ho_so unique_key=ma_ho_so pending=staging.core_pending kind=ho_so
 
-- A new build (the table does not exist yet) creates the table from the SELECT over everything.
+- A new build (the table does not exist yet, or the session variable named by `full_refresh` is
+  true: dbt's --full-refresh) makes the table from the SELECT over everything.
 - Otherwise the rows whose `unique_key` is among the keys this refresh rebuilds are deleted and the
   SELECT, restricted to those keys, inserted. The keys are the model's declared input: those of
-  `kind` that the pending list names (`staging.pending_keys`: the loader notes what each file it
-  stages changes), made here once per model as the temp table `rebuilt_keys`.
+  `kind` that the pending list names (`staging.pending_keys`), made here once per model as the temp
+  table `rebuilt_keys`, one column named as the unique key.
 - The SELECT restricts itself as dbt's `{% if is_incremental() %}` block would:
-  `WHERE NOT is_incremental() OR <key> IN (SELECT "key" FROM rebuilt_keys)`; `is_incremental()` is a
-  macro of a constant, which DuckDB folds away, so a new build reads everything without the filter.
-- What changed is noted for the publish (`staging.unpublished`): the rebuilt keys, or the whole
+  `WHERE NOT is_incremental() OR <key> IN (SELECT <key> FROM rebuilt_keys)`, or a natural semi join
+  with rebuilt_keys; `is_incremental()` is a macro of a constant, which DuckDB folds away, so a new
+  build reads everything without the filter.
+- `compare=true`: only the rebuilt rows that differ from the kept ones are replaced, and what
+  changed is left for the tables kept by difference (kpi.counts adds what the changed rows count
+  now and takes off what they counted before) in three tables of the schema `changes`, named after
+  the model (`changes.kpi_dossiers_keys`, `_before`, `_after`): the keys of the rows that changed,
+  a dropped or added row included, and those rows before and after. Empty on a new build.
+- What changed is noted for the publish (`staging.unpublished`): the replaced keys, or the whole
   table on a new build.
 
 Lineage (pipelines/model/lineage.py) and the docs (pipelines/model/docs.py) read the same file."""
@@ -27,8 +34,10 @@ from pathlib import Path
 import duckdb
 
 _CONFIG = re.compile(r"^--\s*config:\s*(?P<items>.+)$", re.MULTILINE)
-_KEYS = ("name", "unique_key", "pending", "kind")
+_REQUIRED = ("name", "unique_key", "pending", "kind")
+_OPTIONAL = ("compare", "full_refresh")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?$")
+CHANGES = ("keys", "before", "after")
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,12 @@ class Model:
     kind: str  # the kind of key in it
     select: str  # the model's SELECT (comments and config line included)
     description: str  # the comment block above the config line
+    compare: bool = False
+    full_refresh: str | None = None  # a session variable: true makes the table anew
+
+    def changes(self, what: str) -> str:
+        """changes.<schema>_<table>_<keys|before|after>: what a compared refresh changed."""
+        return f"changes.{self.name.replace('.', '_')}_{what}"
 
 
 def model(path: Path) -> Model | None:
@@ -48,26 +63,52 @@ def model(path: Path) -> Model | None:
     if not config:
         return None
     items = dict(item.split("=", 1) for item in config["items"].split())
-    if sorted(items) != sorted(_KEYS) or not all(_IDENTIFIER.match(v) for v in items.values()):
-        raise ValueError(f"{path.name}: a config line names exactly {', '.join(_KEYS)}, each an identifier")
+    if (not set(_REQUIRED) <= set(items) <= set(_REQUIRED + _OPTIONAL)
+            or not all(_IDENTIFIER.match(v) for v in items.values()) or items.get("compare", "true") != "true"):
+        raise ValueError(f"{path.name}: a config line names {', '.join(_REQUIRED)} (and may name "
+                         f"{', '.join(_OPTIONAL)}), each an identifier; compare can only be true")
     comments = text[:config.start()].splitlines()
     description = re.sub(r"\s+", " ", " ".join(line.removeprefix("--") for line in comments)).strip()
-    return Model(select=text.rstrip().rstrip(";"), description=description, **items)
+    return Model(select=text.rstrip().rstrip(";"), description=description,
+                 **{**items, "compare": "compare" in items})
 
 
 def build(con: duckdb.DuckDBPyConnection, m: Model) -> None:
-    """Create the table, or replace the rows of the keys this refresh rebuilds (above)."""
+    """Make the table anew, or replace the rows of the keys this refresh rebuilds (above)."""
     schema, table = m.name.split(".")
-    incremental = con.execute(
-        "SELECT count(*) > 0 FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = ? AND table_name = ?", [schema, table]).fetchone()[0]
+    exists = con.execute("SELECT count(*) > 0 FROM duckdb_tables() WHERE database_name = current_database() "
+                         "AND schema_name = ? AND table_name = ?", [schema, table]).fetchone()[0]
+    anew = bool(m.full_refresh) and con.execute(f"SELECT getvariable('{m.full_refresh}')").fetchone()[0]
+    incremental = exists and not anew
+    k = m.unique_key
     con.execute(f"CREATE OR REPLACE TEMP MACRO is_incremental() AS {str(incremental).lower()}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE rebuilt_keys AS SELECT \"key\" FROM staging.pending_keys('{m.pending}') "
-                f"WHERE kind = '{m.kind}' AND is_incremental()")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rebuilt_keys AS SELECT DISTINCT \"key\" AS {k} "
+                f"FROM staging.pending_keys('{m.pending}') WHERE kind = '{m.kind}' AND is_incremental()")
     if not incremental:
-        con.execute(f"CREATE TABLE {m.name} AS {m.select}")
-        con.execute("INSERT INTO staging.unpublished VALUES (?, NULL, NULL)", [m.name])
+        con.execute(f"CREATE OR REPLACE TABLE {m.name} AS {m.select}")
+        _note(con, f"SELECT '{m.name}', NULL, NULL")
+        if m.compare:
+            con.execute(f"CREATE OR REPLACE TABLE {m.changes('keys')} AS SELECT {k} FROM {m.name} LIMIT 0")
+            for what in ("before", "after"):
+                con.execute(f"CREATE OR REPLACE TABLE {m.changes(what)} AS FROM {m.name} LIMIT 0")
         return
-    con.execute(f"DELETE FROM {m.name} WHERE {m.unique_key} IN (SELECT \"key\" FROM rebuilt_keys)")
-    con.execute(f"INSERT INTO {m.name} {m.select}")
-    con.execute("INSERT INTO staging.unpublished SELECT ?, ?, \"key\" FROM rebuilt_keys", [m.name, m.unique_key])
+    replaced = "rebuilt_keys"
+    if m.compare:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE rebuilt_rows AS {m.select}")
+        kept = f"{m.name} NATURAL SEMI JOIN rebuilt_keys"
+        con.execute(f"CREATE OR REPLACE TABLE {m.changes('keys')} AS "
+                    f"SELECT {k} FROM (FROM rebuilt_rows EXCEPT FROM {kept}) "
+                    f"UNION SELECT {k} FROM (FROM {kept} EXCEPT FROM rebuilt_rows)")
+        con.execute(f"CREATE OR REPLACE TABLE {m.changes('before')} AS FROM {m.name} NATURAL SEMI JOIN {m.changes('keys')}")
+        con.execute(f"CREATE OR REPLACE TABLE {m.changes('after')} AS FROM rebuilt_rows NATURAL SEMI JOIN {m.changes('keys')}")
+        replaced = m.changes("keys")
+    con.execute(f"DELETE FROM {m.name} WHERE {k} IN (SELECT {k} FROM {replaced})")
+    con.execute(f"INSERT INTO {m.name} " + (f"FROM {m.changes('after')}" if m.compare else m.select))
+    _note(con, f"SELECT '{m.name}', '{k}', {k} FROM {replaced}")
+
+
+def _note(con: duckdb.DuckDBPyConnection, rows: str) -> None:
+    """Add to what the publish patches (staging.unpublished). By making the table again, not by
+    an INSERT: a table gets one INSERT per transaction (warehouse/README.md: DuckDB 1.5.5 hides a
+    large insert that follows an empty one), and the layer's own SQL may insert into it too."""
+    con.execute(f"CREATE OR REPLACE TABLE staging.unpublished AS FROM staging.unpublished UNION ALL {rows}")

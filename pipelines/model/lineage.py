@@ -6,7 +6,8 @@ Statement by statement: `CREATE [OR REPLACE] [TEMP] TABLE|VIEW x` makes x from t
 names (`kpi.values`) its statement reads, and an `INSERT INTO x`, `DELETE FROM x` or `UPDATE x`
 (a table kept up to date in place) adds what it reads; a temp table, a macro or a session variable
 an earlier statement of the layer made stands for what it was made from. An incremental model
-(pipelines/model/incremental.py) is made from what its SELECT reads and its pending list."""
+(pipelines/model/incremental.py) is made from what its SELECT reads and its pending list, and what
+it changed (changes.*) stands for the model."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pipelines.db import sql_files
 from pipelines.model import incremental
 
 LAYERS = ("core", "indicators", "marts")
-SCHEMAS = ("staging", "core", "kpi", "marts", "meta")
+SCHEMAS = ("staging", "core", "kpi", "marts", "meta", "changes")
 
 _COMMENT = re.compile(r"--[^\n]*")
 _STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
@@ -28,6 +29,7 @@ _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+REPLACE\s+)?INTO|DELETE\s+FROM|UPD
                     re.IGNORECASE)
 _VARIABLE = re.compile(r"^\s*SET\s+VARIABLE\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
 _QUALIFIED = re.compile(rf"\b((?:{'|'.join(SCHEMAS)})\.[a-z_][a-z0-9_]*)\b(?!\s*\()")  # a call is a macro's
+_CHANGES = re.compile(rf"^changes\.(?P<schema>{'|'.join(SCHEMAS)})_(?P<table>[a-z0-9_]+)_(?:{'|'.join(incremental.CHANGES)})$")
 _GETVARIABLE = re.compile(r"getvariable\(\s*'([a-z_][a-z0-9_]*)'\s*\)", re.IGNORECASE)
 
 
@@ -53,17 +55,14 @@ def lineage() -> dict[str, Table]:
         local: dict[str, frozenset[str]] = {}  # temp tables, macros: what they read
         variables: dict[str, frozenset[str]] = {}
         for f in sql_files(layer):
-            if m := incremental.model(f):  # made from what its SELECT reads and its pending list
-                reads = set(_QUALIFIED.findall(" ".join(statements(m.select)))) | {m.pending}
+            if m := incremental.model(f):  # its SELECT, its pending list, what decides a full refresh
+                reads = _reads(" ".join(statements(m.select)), local, variables) | {m.pending}
+                reads |= tables[m.pending].reads if m.pending in tables else set()
+                reads |= variables.get(m.full_refresh, frozenset())
                 tables[m.name] = Table(m.name, "table", layer, f.name, frozenset(reads))
                 continue
             for statement in statements(f.read_text(encoding="utf-8")):
-                reads = set(_QUALIFIED.findall(statement))
-                for name, theirs in local.items():
-                    if re.search(rf"(?<![\w.]){name}\b", statement):
-                        reads |= theirs
-                for name in _GETVARIABLE.findall(statement):
-                    reads |= variables.get(name, frozenset())
+                reads = _reads(statement, local, variables)
                 if made := _VARIABLE.match(statement):
                     variables[made[1]] = frozenset(reads)
                     continue
@@ -83,6 +82,18 @@ def lineage() -> dict[str, Table]:
                 before = tables[name].reads if name in tables else frozenset()
                 tables[name] = Table(name, kind, layer, f.name, before | frozenset(reads))
     return _in_run_order(tables)
+
+
+def _reads(statement: str, local: dict[str, frozenset[str]], variables: dict[str, frozenset[str]]) -> set[str]:
+    """The qualified tables a statement reads, through the temp tables, macros and variables it
+    uses; what an incremental model changed (changes.kpi_dossiers_before) stands for the model."""
+    reads = {_CHANGES.sub(lambda c: c["schema"] + "." + c["table"], r) for r in _QUALIFIED.findall(statement)}
+    for name, theirs in local.items():
+        if re.search(rf"(?<![\w.]){name}\b", statement):
+            reads |= theirs
+    for name in _GETVARIABLE.findall(statement):
+        reads |= variables.get(name, frozenset())
+    return reads
 
 
 def _in_run_order(tables: dict[str, Table]) -> dict[str, Table]:

@@ -7,5 +7,5 @@ SELECT
     coalesce(w.warnings, []) AS warnings
 FROM staging.thanh_toan s
 LEFT JOIN staging.row_warnings w ON w.kind = 'thanh_toan' AND w._file = s._file AND w._row = s._row
-WHERE NOT is_incremental() OR s.ma_giao_dich IN (SELECT "key" FROM rebuilt_keys)
+WHERE NOT is_incremental() OR s.ma_giao_dich IN (SELECT ma_giao_dich FROM rebuilt_keys)
 QUALIFY row_number() OVER (PARTITION BY ma_giao_dich ORDER BY _period DESC, s._row DESC) = 1

@@ -7,7 +7,7 @@ SELECT
     coalesce(w.warnings, []) AS warnings
 FROM staging.so_hoa s
 LEFT JOIN staging.row_warnings w ON w.kind = 'so_hoa' AND w._file = s._file AND w._row = s._row
-WHERE NOT is_incremental() OR s.ma_ho_so IN (SELECT "key" FROM rebuilt_keys)
+WHERE NOT is_incremental() OR s.ma_ho_so IN (SELECT ma_ho_so FROM rebuilt_keys)
 QUALIFY row_number() OVER (
     PARTITION BY ma_ho_so, ma_giay_to ORDER BY _period DESC, ngay_so_hoa DESC NULLS LAST, s._row DESC
 ) = 1

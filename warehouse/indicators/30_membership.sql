@@ -45,7 +45,7 @@ WITH joined AS (  -- a superset of the scope: received by the end, and T can rea
 ),
 scoped AS (
     SELECT * EXCLUDE (start_ts),
-        -- DATE(A): per state, from the dossier's own dates (20_dossiers.sql)
+        -- DATE(A): per state, from the dossier's own dates (25_dossiers.sql)
         CASE WHEN stopped THEN adjusted_request_date WHEN ended THEN adjusted_end_date
              WHEN ngay_hoan_thanh_bo_sung < end_excl THEN end_date - open_days_off ELSE end_date END AS adjusted_date,
         ngay_tiep_nhan >= start_ts AS received

@@ -45,7 +45,8 @@ FROM long
 WHERE coalesce(numerator, 0) + coalesce(denominator, 0) > 0;
 
 -- A refresh keeps the counts of the periods it keeps (10_periods.sql) and adds to them what the
--- dossiers and payments that changed (20_dossiers.sql) count now, less what they counted before;
+-- dossiers and payments that changed (changes.kpi_dossiers_*, changes.kpi_payments_*: their
+-- incremental models, 20_payments.sql and 25_dossiers.sql) count now, less what they counted before;
 -- the other periods with exports are counted whole. Sorted by period and unit as far as it goes:
 -- a page reads one period, often one unit, and skips the rest.
 CREATE TABLE IF NOT EXISTS kpi.counts (period VARCHAR, ma_don_vi VARCHAR, ma_tthc VARCHAR, ma_linh_vuc VARCHAR,
@@ -53,9 +54,9 @@ CREATE TABLE IF NOT EXISTS kpi.counts (period VARCHAR, ma_don_vi VARCHAR, ma_tth
 CREATE OR REPLACE TEMP TABLE count_changes AS
 SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, sum(numerator) AS numerator, sum(denominator) AS denominator
 FROM (SELECT * REPLACE (-numerator AS numerator, -denominator AS denominator)
-      FROM counted('old_dossiers', 'old_payments', 'kept_periods')
+      FROM counted('changes.kpi_dossiers_before', 'changes.kpi_payments_before', 'kept_periods')
       UNION ALL
-      FROM counted('new_dossiers', 'new_payments', 'kept_periods'))
+      FROM counted('changes.kpi_dossiers_after', 'changes.kpi_payments_after', 'kept_periods'))
 GROUP BY ALL;
 -- The provisions (below) are counted again in the periods counted whole and in those whose counts
 -- change (online service uptake follows them); the units and procedures they rest on change only

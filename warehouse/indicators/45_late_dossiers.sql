@@ -28,8 +28,8 @@ WHERE d.late_apology_rate_den;
 CREATE TABLE IF NOT EXISTS kpi.late_dossiers AS
 SELECT * FROM late_dossiers_of('kpi.dossiers', 'fresh_periods') WHERE false;
 DELETE FROM kpi.late_dossiers
-WHERE period NOT IN (SELECT period FROM kept_periods) OR ma_ho_so IN (SELECT ma_ho_so FROM changed_dossiers);
+WHERE period NOT IN (SELECT period FROM kept_periods) OR ma_ho_so IN (SELECT ma_ho_so FROM changes.kpi_dossiers_keys);
 INSERT INTO kpi.late_dossiers  -- one insert into the table in the transaction: see 40_counts.sql
-FROM late_dossiers_of('new_dossiers', 'kept_periods')
+FROM late_dossiers_of('changes.kpi_dossiers_after', 'kept_periods')
 UNION ALL FROM late_dossiers_of('kpi.dossiers', 'fresh_periods')
 ORDER BY period, reporting_unit;

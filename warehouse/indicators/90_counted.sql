@@ -3,19 +3,18 @@
 DELETE FROM kpi.counting;
 INSERT INTO kpi.counting SELECT getvariable('kpi_basis'), getvariable('kpi_full'),
     (SELECT coalesce(list(period ORDER BY period), []) FROM fresh_periods),
-    (SELECT coalesce(list(period ORDER BY period), []) FROM recounted_periods), (SELECT count(*) FROM changed_dossiers),
-    (SELECT count(*) FROM changed_payments), now();
+    (SELECT coalesce(list(period ORDER BY period), []) FROM recounted_periods), (SELECT count(*) FROM changes.kpi_dossiers_keys),
+    (SELECT count(*) FROM changes.kpi_payments_keys), now();
 DELETE FROM staging.kpi_pending;
 
--- For the publish: the rows of the kept tables that changed. A period's counts change with its
--- dossiers' and payments' (and its provisions with them) or when it is counted whole, and a
--- period that lost its exports loses its rows; the late list changes with its dossiers.
+-- For the publish: the rows of the kept tables that changed (kpi.dossiers and kpi.payments note
+-- theirs as incremental models). A period's counts change with its dossiers' and payments' (and
+-- its provisions with them) or when it is counted whole, and a period that lost its exports loses
+-- its rows; the late list changes with its dossiers.
 INSERT INTO staging.unpublished
-SELECT 'kpi.dossiers', 'ma_ho_so', ma_ho_so FROM changed_dossiers
-UNION ALL SELECT 'kpi.late_dossiers', 'ma_ho_so', ma_ho_so FROM changed_dossiers
-UNION ALL SELECT 'kpi.payments', 'ma_giao_dich', ma_giao_dich FROM changed_payments
+SELECT 'kpi.late_dossiers', 'ma_ho_so', ma_ho_so FROM changes.kpi_dossiers_keys
 UNION ALL SELECT DISTINCT 'kpi.counts', 'period', period FROM count_changes
 UNION ALL SELECT unnest(['kpi.counts', 'kpi.late_dossiers']), 'period', period
     FROM kpi.periods WHERE period NOT IN (SELECT period FROM kept_periods)
-UNION ALL SELECT unnest(['kpi.dossiers', 'kpi.payments', 'kpi.counts', 'kpi.late_dossiers']), NULL, NULL
+UNION ALL SELECT unnest(['kpi.counts', 'kpi.late_dossiers']), NULL, NULL
     WHERE getvariable('kpi_full');

@@ -6,6 +6,9 @@ CREATE SCHEMA IF NOT EXISTS core;
 CREATE SCHEMA IF NOT EXISTS kpi;
 CREATE SCHEMA IF NOT EXISTS marts;
 CREATE SCHEMA IF NOT EXISTS meta;
+-- What a refresh changed in a kept table, for the tables kept by difference (incremental models
+-- with compare=true: pipelines/model/incremental.py). Not published.
+CREATE SCHEMA IF NOT EXISTS changes;
 
 CREATE TABLE IF NOT EXISTS meta.model (version VARCHAR, created_at TIMESTAMPTZ);
 -- Which publish made the serving copy (pipelines/publish.py): the build and its copy agree on it

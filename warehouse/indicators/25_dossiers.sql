@@ -1,3 +1,10 @@
+-- Dossiers with what classifies them: their procedure's traits, whether paid online, their
+-- documents digitized, and the times that decide their state in a period. Kept from one refresh to
+-- the next like kpi.payments: the dossiers the loader's changes may touch (their own rows, their
+-- documents', their payments' before and after) are classified again, and those that changed are
+-- kept before and after for the counts and the late list (changes.kpi_dossiers_*).
+-- config: name=kpi.dossiers unique_key=ma_ho_so pending=staging.kpi_dossiers_pending kind=ho_so compare=true full_refresh=kpi_full
+--
 -- Accepted dossiers with everything the classification needs that does not depend on the
 -- period (indicators.md, "Dossier classification"); one row per dossier (core.fct_ho_so is
 -- deduplicated: the latest version wins). Only the latest row is kept, so where a dossier stood at
@@ -18,49 +25,10 @@
 --   two_supplements: so_lan_bo_sung >= 2 makes a dossier late for the indicators whatever its
 --     dates; the periodic report table judges by dates alone (indicators.md).
 --   in_scope_until: the latest T any period can give, so a range join finds the periods first.
--- And the successful payments, each with its dossier's unit and procedure (a payment for a
--- dossier not in the exports cannot be placed and is not counted).
---
--- Both are kept from one refresh to the next. A refresh classifies again only the dossiers and
--- payments the loader's changes may touch (staging.kpi_pending: a dossier's own rows, its
--- documents', its payments' before and after) and keeps, in old_* and new_*, the rows that did
--- change, which is all the counts need (40_counts.sql).
-CREATE OR REPLACE TEMP TABLE pending AS
-FROM staging.pending_keys('staging.kpi_pending') WHERE NOT getvariable('kpi_full');
-
--- The rows of `facts` to classify: all of them when counting afresh, else those of the candidates
--- (a table of one column, the key, joined by its name). A semi join, not `OR key IN (...)`: DuckDB
--- does not turn that into a join, and joined all 4.6M payments to their dossiers before filtering.
-CREATE OR REPLACE MACRO facts_to_classify(facts, candidates) AS TABLE
-FROM query_table(facts) WHERE getvariable('kpi_full')
-UNION ALL FROM query_table(facts) NATURAL SEMI JOIN query_table(candidates);  -- noqa: PRS
-
-CREATE OR REPLACE TEMP TABLE payment_candidates (ma_giao_dich VARCHAR);
-CREATE OR REPLACE TEMP VIEW classified_payments AS
-SELECT t.ma_giao_dich, t.ma_ho_so, h.ma_don_vi, h.ma_tthc, coalesce(c.ma_linh_vuc, h.ma_linh_vuc) AS ma_linh_vuc,
-    t.so_tien, t.hinh_thuc, t.nen_tang, t.thoi_diem
-FROM facts_to_classify('core.fct_thanh_toan', 'payment_candidates') t
-JOIN core.fct_ho_so h USING (ma_ho_so)
-LEFT JOIN core.dim_tthc c ON c.ma_tthc = h.ma_tthc
-WHERE t.trang_thai = 'thanh_cong';
--- Successful payments with the unit, procedure and field of their dossier.
-CREATE TABLE IF NOT EXISTS kpi.payments AS SELECT * FROM classified_payments WHERE false;
-
-INSERT INTO payment_candidates
-SELECT "key" FROM pending WHERE kind = 'thanh_toan'
-UNION SELECT ma_giao_dich FROM core.fct_thanh_toan WHERE ma_ho_so IN (SELECT "key" FROM pending WHERE kind = 'ho_so')
-UNION SELECT ma_giao_dich FROM kpi.payments WHERE ma_ho_so IN (SELECT "key" FROM pending WHERE kind = 'ho_so');
-
-CREATE OR REPLACE TEMP TABLE dossier_candidates AS
-SELECT "key" AS ma_ho_so FROM pending WHERE kind IN ('ho_so', 'so_hoa')
-UNION SELECT ma_ho_so FROM core.fct_thanh_toan WHERE ma_giao_dich IN (SELECT "key" FROM pending WHERE kind = 'thanh_toan')
-UNION SELECT ma_ho_so FROM kpi.payments WHERE ma_giao_dich IN (SELECT "key" FROM pending WHERE kind = 'thanh_toan');
-
-CREATE OR REPLACE TEMP VIEW classified_dossiers AS
-WITH fct_ho_so AS (FROM facts_to_classify('core.fct_ho_so', 'dossier_candidates')),
+WITH fct_ho_so AS (FROM facts_to_classify('core.fct_ho_so')),
 payments AS (
     SELECT ma_ho_so, bool_or(trang_thai = 'thanh_cong' AND hinh_thuc = 'truc_tuyen') AS paid_online
-    FROM facts_to_classify('core.fct_thanh_toan', 'dossier_candidates')
+    FROM facts_to_classify('core.fct_thanh_toan')
     GROUP BY ALL
 ),
 documents AS (
@@ -69,7 +37,7 @@ documents AS (
         bool_or(loai = 'ket_qua' AND da_so_hoa) AS result_digitized,
         bool_or(loai = 'ket_qua' AND ket_qua_dien_tu) AS e_result,
         bool_or(loai = 'thanh_phan' AND (tai_su_dung OR tu_kho_dvcqg)) AS data_reused
-    FROM facts_to_classify('core.fct_so_hoa', 'dossier_candidates')
+    FROM facts_to_classify('core.fct_so_hoa')
     GROUP BY ALL
 ),
 classified AS (
@@ -116,27 +84,4 @@ SELECT *,
          WHEN end_time IS NOT NULL THEN end_time
          WHEN window_until = TIMESTAMP '9999-12-31' THEN ngay_yeu_cau_bo_sung
          ELSE TIMESTAMP '9999-12-31' END AS in_scope_until
-FROM timed;
--- Dossiers with what classifies them: their procedure's traits, whether paid online, their
--- documents digitized, and the times that decide their state in a period.
-CREATE TABLE IF NOT EXISTS kpi.dossiers AS SELECT * FROM classified_dossiers WHERE false;
-
--- The rows that changed: classified again and different from the kept row, or gone.
-CREATE OR REPLACE TEMP TABLE next_dossiers AS FROM classified_dossiers WHERE NOT getvariable('kpi_full');
-CREATE OR REPLACE TEMP TABLE changed_dossiers AS
-SELECT ma_ho_so FROM (FROM next_dossiers EXCEPT FROM kpi.dossiers SEMI JOIN dossier_candidates USING (ma_ho_so))
-UNION SELECT ma_ho_so FROM (FROM kpi.dossiers SEMI JOIN dossier_candidates USING (ma_ho_so) EXCEPT FROM next_dossiers);
-CREATE OR REPLACE TEMP TABLE old_dossiers AS FROM kpi.dossiers SEMI JOIN changed_dossiers USING (ma_ho_so);
-CREATE OR REPLACE TEMP TABLE new_dossiers AS FROM next_dossiers SEMI JOIN changed_dossiers USING (ma_ho_so);
-DELETE FROM kpi.dossiers WHERE getvariable('kpi_full') OR ma_ho_so IN (SELECT ma_ho_so FROM changed_dossiers);
-INSERT INTO kpi.dossiers  -- one insert into the table in the transaction: see 40_counts.sql
-FROM classified_dossiers WHERE getvariable('kpi_full') UNION ALL FROM new_dossiers;
-
-CREATE OR REPLACE TEMP TABLE next_payments AS FROM classified_payments WHERE NOT getvariable('kpi_full');
-CREATE OR REPLACE TEMP TABLE changed_payments AS
-SELECT ma_giao_dich FROM (FROM next_payments EXCEPT FROM kpi.payments SEMI JOIN payment_candidates USING (ma_giao_dich))
-UNION SELECT ma_giao_dich FROM (FROM kpi.payments SEMI JOIN payment_candidates USING (ma_giao_dich) EXCEPT FROM next_payments);
-CREATE OR REPLACE TEMP TABLE old_payments AS FROM kpi.payments SEMI JOIN changed_payments USING (ma_giao_dich);
-CREATE OR REPLACE TEMP TABLE new_payments AS FROM next_payments SEMI JOIN changed_payments USING (ma_giao_dich);
-DELETE FROM kpi.payments WHERE getvariable('kpi_full') OR ma_giao_dich IN (SELECT ma_giao_dich FROM changed_payments);
-INSERT INTO kpi.payments FROM classified_payments WHERE getvariable('kpi_full') UNION ALL FROM new_payments;
+FROM timed
