@@ -5,9 +5,10 @@ and cannot drift from what the SQL does. tests/test_lineage.py holds it to a bui
 Statement by statement: `CREATE [OR REPLACE] [TEMP] TABLE|VIEW x` makes x from the qualified
 names (`kpi.values`) its statement reads, and an `INSERT INTO x`, `DELETE FROM x` or `UPDATE x`
 (a table kept up to date in place) adds what it reads; a temp table, a macro or a session variable
-an earlier statement of the layer made stands for what it was made from. An incremental model
+an earlier statement of the layer made stands for what it was made from, and so does a table of
+`changes` (what this refresh changed, not an asset). An incremental model
 (pipelines/model/incremental.py) is made from what its SELECT reads and its pending list, and what
-it changed (changes.*) stands for the model."""
+it changed (changes.kpi_dossiers_before) stands for the model."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def lineage() -> dict[str, Table]:
                     continue
                 temp, kind, name = made[1], made[2].lower(), made[3].lower()
                 reads.discard(name)
-                if temp or kind == "macro" or "." not in name:
+                if temp or kind == "macro" or "." not in name or name.startswith("changes."):
                     local[name.split(".")[-1] if kind == "macro" else name] = frozenset(reads)
                     continue
                 before = tables[name].reads if name in tables else frozenset()
@@ -87,9 +88,10 @@ def lineage() -> dict[str, Table]:
 def _reads(statement: str, local: dict[str, frozenset[str]], variables: dict[str, frozenset[str]]) -> set[str]:
     """The qualified tables a statement reads, through the temp tables, macros and variables it
     uses; what an incremental model changed (changes.kpi_dossiers_before) stands for the model."""
-    reads = {_CHANGES.sub(lambda c: c["schema"] + "." + c["table"], r) for r in _QUALIFIED.findall(statement)}
+    reads = {_CHANGES.sub(lambda c: c["schema"] + "." + c["table"], r) for r in _QUALIFIED.findall(statement)
+             if r not in local}
     for name, theirs in local.items():
-        if re.search(rf"(?<![\w.]){name}\b", statement):
+        if re.search(rf"(?<![\w.]){re.escape(name)}\b", statement):
             reads |= theirs
     for name in _GETVARIABLE.findall(statement):
         reads |= variables.get(name, frozenset())

@@ -51,11 +51,13 @@ SELECT period, period_type, year(last_month) AS year, start_date, end_date,
 FROM windowed;
 
 -- Periods whose counts carry over, changed only by the dossiers and payments that changed: counted
--- before over the same span with exports. The other periods with exports are counted afresh.
+-- before over the same span with exports (changes.kept_periods). The other periods with exports
+-- are counted afresh (changes.fresh_periods). Both are read by 40_counts.sql, 45_late_dossiers.sql
+-- and 90_counted.sql.
 CREATE TABLE IF NOT EXISTS kpi.periods AS SELECT * FROM next_periods WHERE false;
-CREATE OR REPLACE TEMP TABLE kept_periods AS
+CREATE OR REPLACE TABLE changes.kept_periods AS
 SELECT n.* FROM next_periods n JOIN kpi.periods o USING (period, start_ts, end_excl, has_exports)
 WHERE n.has_exports AND NOT getvariable('kpi_full');
-CREATE OR REPLACE TEMP TABLE fresh_periods AS
-SELECT * FROM next_periods WHERE has_exports AND period NOT IN (SELECT period FROM kept_periods);
+CREATE OR REPLACE TABLE changes.fresh_periods AS
+SELECT * FROM next_periods WHERE has_exports AND period NOT IN (SELECT period FROM changes.kept_periods);
 CREATE OR REPLACE TABLE kpi.periods AS FROM next_periods;

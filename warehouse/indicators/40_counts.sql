@@ -51,23 +51,25 @@ WHERE coalesce(numerator, 0) + coalesce(denominator, 0) > 0;
 -- a page reads one period, often one unit, and skips the rest.
 CREATE TABLE IF NOT EXISTS kpi.counts (period VARCHAR, ma_don_vi VARCHAR, ma_tthc VARCHAR, ma_linh_vuc VARCHAR,
     indicator VARCHAR, numerator BIGINT, denominator BIGINT);
-CREATE OR REPLACE TEMP TABLE count_changes AS
+-- changes.count_changes: what the changed rows add to the kept periods' counts (also read by
+-- 90_counted.sql, for the publish).
+CREATE OR REPLACE TABLE changes.count_changes AS
 SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, sum(numerator) AS numerator, sum(denominator) AS denominator
 FROM (SELECT * REPLACE (-numerator AS numerator, -denominator AS denominator)
-      FROM counted('changes.kpi_dossiers_before', 'changes.kpi_payments_before', 'kept_periods')
+      FROM counted('changes.kpi_dossiers_before', 'changes.kpi_payments_before', 'changes.kept_periods')
       UNION ALL
-      FROM counted('changes.kpi_dossiers_after', 'changes.kpi_payments_after', 'kept_periods'))
+      FROM counted('changes.kpi_dossiers_after', 'changes.kpi_payments_after', 'changes.kept_periods'))
 GROUP BY ALL;
 -- The provisions (below) are counted again in the periods counted whole and in those whose counts
 -- change (online service uptake follows them); the units and procedures they rest on change only
 -- with the basis (05_basis.sql), and then every period is counted whole.
-CREATE OR REPLACE TEMP TABLE recounted_periods AS
-SELECT period FROM fresh_periods UNION SELECT period FROM count_changes;
-DELETE FROM kpi.counts WHERE period NOT IN (SELECT period FROM kept_periods)
+CREATE OR REPLACE TABLE changes.recounted_periods AS
+SELECT period FROM changes.fresh_periods UNION SELECT period FROM changes.count_changes;
+DELETE FROM kpi.counts WHERE period NOT IN (SELECT period FROM changes.kept_periods)
     OR (indicator IN ('online_service_uptake_rate', 'payment_integration_rate')
-        AND period IN (SELECT period FROM recounted_periods));
+        AND period IN (SELECT period FROM changes.recounted_periods));
 MERGE INTO kpi.counts c
-USING count_changes x
+USING changes.count_changes x
 ON c.period = x.period AND c.ma_don_vi IS NOT DISTINCT FROM x.ma_don_vi AND c.ma_tthc IS NOT DISTINCT FROM x.ma_tthc
     AND c.ma_linh_vuc IS NOT DISTINCT FROM x.ma_linh_vuc AND c.indicator = x.indicator
 WHEN MATCHED THEN UPDATE SET numerator = c.numerator + x.numerator, denominator = c.denominator + x.denominator
@@ -75,7 +77,7 @@ WHEN NOT MATCHED THEN INSERT (period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator
     VALUES (x.period, x.ma_don_vi, x.ma_tthc, x.ma_linh_vuc, x.indicator, x.numerator, x.denominator);
 DELETE FROM kpi.counts WHERE numerator = 0 AND denominator = 0;
 -- The other periods with exports are counted whole; the provisions (below) read these counts too.
-CREATE OR REPLACE TEMP TABLE fresh_counts AS FROM counted('kpi.dossiers', 'kpi.payments', 'fresh_periods');
+CREATE OR REPLACE TEMP TABLE fresh_counts AS FROM counted('kpi.dossiers', 'kpi.payments', 'changes.fresh_periods');
 
 -- (Reporting unit, procedure it provides) × period: a province-level procedure is provided by its
 -- ma_don_vi_thuc_hien, a district- or commune-level one by every unit of that level valid
@@ -117,7 +119,7 @@ CREATE OR REPLACE TEMP VIEW counts_with_fresh AS FROM kpi.counts UNION ALL FROM 
 INSERT INTO kpi.counts
 WITH provisions AS (
     SELECT period, reporting_unit AS ma_don_vi, ma_tthc, ma_linh_vuc, coalesce(sum(COLUMNS('_(num|den)$')::BIGINT), 0)
-    FROM provision_periods_of('counts_with_fresh', 'recounted_periods') GROUP BY ALL
+    FROM provision_periods_of('counts_with_fresh', 'changes.recounted_periods') GROUP BY ALL
 )
 FROM fresh_counts
 UNION ALL

@@ -26,10 +26,10 @@ WHERE d.late_apology_rate_den;
 -- Every dossier late in a period, with why (reason), by how many days, and whether it has an
 -- apology letter: the rows behind late_apology_rate and the unit page's list.
 CREATE TABLE IF NOT EXISTS kpi.late_dossiers AS
-SELECT * FROM late_dossiers_of('kpi.dossiers', 'fresh_periods') WHERE false;
+SELECT * FROM late_dossiers_of('kpi.dossiers', 'changes.fresh_periods') WHERE false;
 DELETE FROM kpi.late_dossiers
-WHERE period NOT IN (SELECT period FROM kept_periods) OR ma_ho_so IN (SELECT ma_ho_so FROM changes.kpi_dossiers_keys);
+WHERE period NOT IN (SELECT period FROM changes.kept_periods) OR ma_ho_so IN (SELECT ma_ho_so FROM changes.kpi_dossiers_keys);
 INSERT INTO kpi.late_dossiers  -- one insert into the table in the transaction: see 40_counts.sql
-FROM late_dossiers_of('changes.kpi_dossiers_after', 'kept_periods')
-UNION ALL FROM late_dossiers_of('kpi.dossiers', 'fresh_periods')
+FROM late_dossiers_of('changes.kpi_dossiers_after', 'changes.kept_periods')
+UNION ALL FROM late_dossiers_of('kpi.dossiers', 'changes.fresh_periods')
 ORDER BY period, reporting_unit;

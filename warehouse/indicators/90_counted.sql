@@ -2,8 +2,8 @@
 -- did, for `cchc refresh` and the next count (05_basis.sql).
 DELETE FROM kpi.counting;
 INSERT INTO kpi.counting SELECT getvariable('kpi_basis'), getvariable('kpi_full'),
-    (SELECT coalesce(list(period ORDER BY period), []) FROM fresh_periods),
-    (SELECT coalesce(list(period ORDER BY period), []) FROM recounted_periods), (SELECT count(*) FROM changes.kpi_dossiers_keys),
+    (SELECT coalesce(list(period ORDER BY period), []) FROM changes.fresh_periods),
+    (SELECT coalesce(list(period ORDER BY period), []) FROM changes.recounted_periods), (SELECT count(*) FROM changes.kpi_dossiers_keys),
     (SELECT count(*) FROM changes.kpi_payments_keys), now();
 DELETE FROM staging.kpi_pending;
 
@@ -13,8 +13,8 @@ DELETE FROM staging.kpi_pending;
 -- its rows; the late list changes with its dossiers.
 INSERT INTO staging.unpublished
 SELECT 'kpi.late_dossiers', 'ma_ho_so', ma_ho_so FROM changes.kpi_dossiers_keys
-UNION ALL SELECT DISTINCT 'kpi.counts', 'period', period FROM count_changes
+UNION ALL SELECT DISTINCT 'kpi.counts', 'period', period FROM changes.count_changes
 UNION ALL SELECT unnest(['kpi.counts', 'kpi.late_dossiers']), 'period', period
-    FROM kpi.periods WHERE period NOT IN (SELECT period FROM kept_periods)
+    FROM kpi.periods WHERE period NOT IN (SELECT period FROM changes.kept_periods)
 UNION ALL SELECT unnest(['kpi.counts', 'kpi.late_dossiers']), NULL, NULL
     WHERE getvariable('kpi_full');

@@ -6,8 +6,10 @@ CREATE SCHEMA IF NOT EXISTS core;
 CREATE SCHEMA IF NOT EXISTS kpi;
 CREATE SCHEMA IF NOT EXISTS marts;
 CREATE SCHEMA IF NOT EXISTS meta;
--- What a refresh changed in a kept table, for the tables kept by difference (incremental models
--- with compare=true: pipelines/model/incremental.py). Not published.
+-- What a refresh changed, passed from one file of a layer to the next as declared tables rather
+-- than temp tables: the rows a compared incremental model replaced (pipelines/model/incremental.py)
+-- and how the indicators count each period (indicators/10_periods.sql, 40_counts.sql). Made again
+-- by every refresh; not published.
 CREATE SCHEMA IF NOT EXISTS changes;
 
 CREATE TABLE IF NOT EXISTS meta.model (version VARCHAR, created_at TIMESTAMPTZ);
