@@ -44,7 +44,7 @@ def table_descriptions() -> dict[str, str]:
             found.setdefault(m.name, m.description)
             continue
         for comment, name in _CREATE.findall(f.read_text(encoding="utf-8")):
-            text = re.sub(r"\s+", " ", " ".join(line.removeprefix("--") for line in comment.splitlines())).strip()
+            text = incremental.comment_text(comment)
             if text and "." in name:
                 found.setdefault(name.lower(), text)
     return found

@@ -67,10 +67,13 @@ def model(path: Path) -> Model | None:
             or not all(_IDENTIFIER.match(v) for v in items.values()) or items.get("compare", "true") != "true"):
         raise ValueError(f"{path.name}: a config line names {', '.join(_REQUIRED)} (and may name "
                          f"{', '.join(_OPTIONAL)}), each an identifier; compare can only be true")
-    comments = text[:config.start()].splitlines()
-    description = re.sub(r"\s+", " ", " ".join(line.removeprefix("--") for line in comments)).strip()
-    return Model(select=text.rstrip().rstrip(";"), description=description,
+    return Model(select=text.rstrip().rstrip(";"), description=comment_text(text[:config.start()]),
                  **{**items, "compare": "compare" in items})
+
+
+def comment_text(block: str) -> str:
+    """A block of `--` comment lines as one line of prose (a table's description)."""
+    return re.sub(r"\s+", " ", " ".join(line.removeprefix("--") for line in block.splitlines())).strip()
 
 
 def build(con: duckdb.DuckDBPyConnection, m: Model) -> None:
@@ -89,7 +92,7 @@ def build(con: duckdb.DuckDBPyConnection, m: Model) -> None:
         _note(con, f"SELECT '{m.name}', NULL, NULL")
         if m.compare:
             con.execute(f"CREATE OR REPLACE TABLE {m.changes('keys')} AS SELECT {k} FROM {m.name} LIMIT 0")
-            for what in ("before", "after"):
+            for what in CHANGES[1:]:
                 con.execute(f"CREATE OR REPLACE TABLE {m.changes(what)} AS FROM {m.name} LIMIT 0")
         return
     replaced = "rebuilt_keys"

@@ -30,7 +30,6 @@ _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+REPLACE\s+)?INTO|DELETE\s+FROM|UPD
                     re.IGNORECASE)
 _VARIABLE = re.compile(r"^\s*SET\s+VARIABLE\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
 _QUALIFIED = re.compile(rf"\b((?:{'|'.join(SCHEMAS)})\.[a-z_][a-z0-9_]*)\b(?!\s*\()")  # a call is a macro's
-_CHANGES = re.compile(rf"^changes\.(?P<schema>{'|'.join(SCHEMAS)})_(?P<table>[a-z0-9_]+)_(?:{'|'.join(incremental.CHANGES)})$")
 _GETVARIABLE = re.compile(r"getvariable\(\s*'([a-z_][a-z0-9_]*)'\s*\)", re.IGNORECASE)
 
 
@@ -61,6 +60,8 @@ def lineage() -> dict[str, Table]:
                 reads |= tables[m.pending].reads if m.pending in tables else set()
                 reads |= variables.get(m.full_refresh, frozenset())
                 tables[m.name] = Table(m.name, "table", layer, f.name, frozenset(reads))
+                if m.compare:  # what it changed stands for the model
+                    local.update({m.changes(what): frozenset({m.name}) for what in incremental.CHANGES})
                 continue
             for statement in statements(f.read_text(encoding="utf-8")):
                 reads = _reads(statement, local, variables)
@@ -86,10 +87,9 @@ def lineage() -> dict[str, Table]:
 
 
 def _reads(statement: str, local: dict[str, frozenset[str]], variables: dict[str, frozenset[str]]) -> set[str]:
-    """The qualified tables a statement reads, through the temp tables, macros and variables it
-    uses; what an incremental model changed (changes.kpi_dossiers_before) stands for the model."""
-    reads = {_CHANGES.sub(lambda c: c["schema"] + "." + c["table"], r) for r in _QUALIFIED.findall(statement)
-             if r not in local}
+    """The qualified tables a statement reads, through the temp tables, macros, tables of `changes`
+    and variables it uses."""
+    reads = {r for r in _QUALIFIED.findall(statement) if r not in local}
     for name, theirs in local.items():
         if re.search(rf"(?<![\w.]){re.escape(name)}\b", statement):
             reads |= theirs
