@@ -14,7 +14,7 @@ def test_the_kept_facts_of_core_and_kpi_are_incremental_models():
     assert models["core.fct_so_hoa"].unique_key == "ma_ho_so"
     assert models["core.fct_ho_so"].description.startswith("Dossiers, one row each")
     assert not models["core.fct_ho_so"].compare and models["kpi.dossiers"].compare
-    assert models["kpi.payments"].full_refresh == "kpi_full"
+    assert models["kpi.payments"].full_refresh == "changes.counting_basis"
     assert models["kpi.dossiers"].changes("before") == "changes.kpi_dossiers_before"
 
 

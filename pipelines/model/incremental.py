@@ -5,8 +5,11 @@ table's description (comments), a config line and one SELECT, and this module wr
 
     -- config: name=core.fct_ho_so unique_key=ma_ho_so pending=staging.core_pending kind=ho_so
 
-- A new build (the table does not exist yet, or the session variable named by `full_refresh` is
-  true: dbt's --full-refresh) makes the table from the SELECT over everything.
+(a long one goes on over several `-- config:` lines)
+
+- A new build (the table does not exist yet, or the one-row table named by `full_refresh` says
+  `full_refresh`: dbt's --full-refresh, as a declared input) makes the table from the SELECT over
+  everything.
 - Otherwise the rows whose `unique_key` is among the keys this refresh rebuilds are deleted and the
   SELECT, restricted to those keys, inserted. The keys are the model's declared input: those of
   `kind` that the pending list names (`staging.pending_keys`), made here once per model as the temp
@@ -49,7 +52,7 @@ class Model:
     select: str  # the model's SELECT (comments and config line included)
     description: str  # the comment block above the config line
     compare: bool = False
-    full_refresh: str | None = None  # a session variable: true makes the table anew
+    full_refresh: str | None = None  # a one-row table whose column full_refresh, true, makes the table anew
 
     def changes(self, what: str) -> str:
         """changes.<schema>_<table>_<keys|before|after>: what a compared refresh changed."""
@@ -59,15 +62,15 @@ class Model:
 def model(path: Path) -> Model | None:
     """The incremental model a SQL file declares, or None for a file of statements."""
     text = path.read_text(encoding="utf-8")
-    config = _CONFIG.search(text)
-    if not config:
+    lines = list(_CONFIG.finditer(text))  # a long config goes on over several lines
+    if not lines:
         return None
-    items = dict(item.split("=", 1) for item in config["items"].split())
+    items = dict(item.split("=", 1) for line in lines for item in line["items"].split())
     if (not set(_REQUIRED) <= set(items) <= set(_REQUIRED + _OPTIONAL)
             or not all(_IDENTIFIER.match(v) for v in items.values()) or items.get("compare", "true") != "true"):
         raise ValueError(f"{path.name}: a config line names {', '.join(_REQUIRED)} (and may name "
                          f"{', '.join(_OPTIONAL)}), each an identifier; compare can only be true")
-    return Model(select=text.rstrip().rstrip(";"), description=comment_text(text[:config.start()]),
+    return Model(select=text.rstrip().rstrip(";"), description=comment_text(text[:lines[0].start()]),
                  **{**items, "compare": "compare" in items})
 
 
@@ -81,7 +84,7 @@ def build(con: duckdb.DuckDBPyConnection, m: Model) -> None:
     schema, table = m.name.split(".")
     exists = con.execute("SELECT count(*) > 0 FROM duckdb_tables() WHERE database_name = current_database() "
                          "AND schema_name = ? AND table_name = ?", [schema, table]).fetchone()[0]
-    anew = bool(m.full_refresh) and con.execute(f"SELECT getvariable('{m.full_refresh}')").fetchone()[0]
+    anew = bool(m.full_refresh) and con.execute(f"SELECT full_refresh FROM {m.full_refresh}").fetchone()[0]
     incremental = exists and not anew
     k = m.unique_key
     con.execute(f"CREATE OR REPLACE TEMP MACRO is_incremental() AS {str(incremental).lower()}")

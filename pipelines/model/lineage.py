@@ -4,9 +4,9 @@ and cannot drift from what the SQL does. tests/test_lineage.py holds it to a bui
 
 Statement by statement: `CREATE [OR REPLACE] [TEMP] TABLE|VIEW x` makes x from the qualified
 names (`kpi.values`) its statement reads, and an `INSERT INTO x`, `DELETE FROM x` or `UPDATE x`
-(a table kept up to date in place) adds what it reads; a temp table, a macro or a session variable
-an earlier statement of the layer made stands for what it was made from, and so does a table of
-`changes` (what this refresh changed, not an asset). An incremental model
+(a table kept up to date in place) adds what it reads; a temp table or a macro an earlier statement
+of the layer made stands for what it was made from, and so does a table of `changes` (what this
+refresh changed, not an asset). An incremental model
 (pipelines/model/incremental.py) is made from what its SELECT reads and its pending list, and what
 it changed (changes.kpi_dossiers_before) stands for the model."""
 
@@ -28,9 +28,7 @@ _CREATE = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(TEMP(?:ORARY)?\s+)?(TAB
                      r"([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)", re.IGNORECASE)
 _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+REPLACE\s+)?INTO|DELETE\s+FROM|UPDATE)\s+([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)",
                     re.IGNORECASE)
-_VARIABLE = re.compile(r"^\s*SET\s+VARIABLE\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
 _QUALIFIED = re.compile(rf"\b((?:{'|'.join(SCHEMAS)})\.[a-z_][a-z0-9_]*)\b(?!\s*\()")  # a call is a macro's
-_GETVARIABLE = re.compile(r"getvariable\(\s*'([a-z_][a-z0-9_]*)'\s*\)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,21 +51,17 @@ def lineage() -> dict[str, Table]:
     tables: dict[str, Table] = {}
     for layer in LAYERS:
         local: dict[str, frozenset[str]] = {}  # temp tables, macros: what they read
-        variables: dict[str, frozenset[str]] = {}
         for f in sql_files(layer):
             if m := incremental.model(f):  # its SELECT, its pending list, what decides a full refresh
-                reads = _reads(" ".join(statements(m.select)), local, variables) | {m.pending}
+                reads = _reads(" ".join(statements(m.select)), local) | {m.pending}
                 reads |= tables[m.pending].reads if m.pending in tables else set()
-                reads |= variables.get(m.full_refresh, frozenset())
+                reads |= local.get(m.full_refresh, frozenset())
                 tables[m.name] = Table(m.name, "table", layer, f.name, frozenset(reads))
                 if m.compare:  # what it changed stands for the model
                     local.update({m.changes(what): frozenset({m.name}) for what in incremental.CHANGES})
                 continue
             for statement in statements(f.read_text(encoding="utf-8")):
-                reads = _reads(statement, local, variables)
-                if made := _VARIABLE.match(statement):
-                    variables[made[1]] = frozenset(reads)
-                    continue
+                reads = _reads(statement, local)
                 if (written := _WRITE.match(statement)) and (name := written[1].lower()) in tables:
                     reads.discard(name)
                     tables[name] = Table(name, tables[name].kind, tables[name].layer, tables[name].file,
@@ -86,15 +80,13 @@ def lineage() -> dict[str, Table]:
     return _in_run_order(tables)
 
 
-def _reads(statement: str, local: dict[str, frozenset[str]], variables: dict[str, frozenset[str]]) -> set[str]:
-    """The qualified tables a statement reads, through the temp tables, macros, tables of `changes`
-    and variables it uses."""
+def _reads(statement: str, local: dict[str, frozenset[str]]) -> set[str]:
+    """The qualified tables a statement reads, through the temp tables, macros and tables of
+    `changes` it uses."""
     reads = {r for r in _QUALIFIED.findall(statement) if r not in local}
     for name, theirs in local.items():
         if re.search(rf"(?<![\w.]){re.escape(name)}\b", statement):
             reads |= theirs
-    for name in _GETVARIABLE.findall(statement):
-        reads |= variables.get(name, frozenset())
     return reads
 
 

@@ -57,7 +57,7 @@ FROM windowed;
 CREATE TABLE IF NOT EXISTS kpi.periods AS SELECT * FROM next_periods WHERE false;
 CREATE OR REPLACE TABLE changes.kept_periods AS
 SELECT n.* FROM next_periods n JOIN kpi.periods o USING (period, start_ts, end_excl, has_exports)
-WHERE n.has_exports AND NOT getvariable('kpi_full');
+WHERE n.has_exports AND NOT (SELECT full_refresh FROM changes.counting_basis);
 CREATE OR REPLACE TABLE changes.fresh_periods AS
 SELECT * FROM next_periods WHERE has_exports AND period NOT IN (SELECT period FROM changes.kept_periods);
 CREATE OR REPLACE TABLE kpi.periods AS FROM next_periods;

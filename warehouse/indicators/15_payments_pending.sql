@@ -2,10 +2,10 @@
 -- (pipelines/model/incremental.py): kpi.payments, then kpi.dossiers (22_dossiers_pending.sql).
 -- A payment is classified again when its own rows changed or its dossier's did (its unit,
 -- procedure and field are the dossier's); the loader's changes that core took on are in
--- staging.kpi_pending. Nothing when everything is counted afresh (05_basis.sql: kpi_full).
+-- staging.kpi_pending. Nothing when everything is counted afresh (changes.counting_basis, 05_basis.sql).
 CREATE OR REPLACE TABLE staging.kpi_payments_pending AS
 WITH pending AS MATERIALIZED (
-    FROM staging.pending_keys('staging.kpi_pending') WHERE NOT getvariable('kpi_full')
+    FROM staging.pending_keys('staging.kpi_pending') WHERE NOT (SELECT full_refresh FROM changes.counting_basis)
 )
 SELECT 'thanh_toan' AS kind, CAST(NULL AS VARCHAR) AS period, "key" FROM pending WHERE kind = 'thanh_toan'
 UNION

@@ -3,7 +3,8 @@
 -- the next like kpi.payments: the dossiers the loader's changes may touch (their own rows, their
 -- documents', their payments' before and after) are classified again, and those that changed are
 -- kept before and after for the counts and the late list (changes.kpi_dossiers_*).
--- config: name=kpi.dossiers unique_key=ma_ho_so pending=staging.kpi_dossiers_pending kind=ho_so compare=true full_refresh=kpi_full
+-- config: name=kpi.dossiers unique_key=ma_ho_so pending=staging.kpi_dossiers_pending kind=ho_so
+-- config: compare=true full_refresh=changes.counting_basis
 --
 -- Accepted dossiers with everything the classification needs that does not depend on the
 -- period (indicators.md, "Dossier classification"); one row per dossier (core.fct_ho_so is
