@@ -1,13 +1,17 @@
 """Where everything the product writes lives: one directory, CCHC_HOME.
 
-Every command, the Dagster definitions and the dashboard resolve paths here, at call time,
-so that two homes (two inboxes) can be refreshed side by side.
+Every command, the Dagster definitions and the dashboard resolve paths here, at call time. Inside
+a Dagster run the home is the run's `cchc` resource (pipelines/defs/resources.py), which makes
+itself the home while the run lasts: every module of the run then reads its settings, state and
+published copy from the home the run was given, not from the process's environment, so two homes
+can be refreshed side by side.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +21,11 @@ WAREHOUSE_SQL = PROJECT_ROOT / "warehouse"
 @dataclass(frozen=True)
 class Home:
     root: Path
+    inbox: Path = field(default=None)  # type: ignore[assignment]  # root/inbox unless given
+
+    def __post_init__(self):
+        if self.inbox is None:
+            object.__setattr__(self, "inbox", self.root / "inbox")
 
     @property
     def build_db(self) -> Path:
@@ -39,17 +48,32 @@ class Home:
         return self.root / "warehouse" / "last_failure.json"
 
     @property
-    def inbox(self) -> Path:
-        return Path(os.environ.get("CCHC_INBOX") or self.root / "inbox")
-
-    @property
     def dagster_home(self) -> Path:
         return self.root / "dagster"
 
 
+_of_run: ContextVar[Home | None] = ContextVar("cchc_home_of_run", default=None)
+
+
 def home() -> Home:
+    """The home of the Dagster run in progress, else CCHC_HOME (and CCHC_INBOX)."""
+    if (h := _of_run.get()) is not None:
+        return h
     root = Path(os.environ.get("CCHC_HOME") or PROJECT_ROOT / "data").resolve()
-    return Home(root)
+    inbox = os.environ.get("CCHC_INBOX")
+    return Home(root, Path(inbox) if inbox else None)
+
+
+def enter_run(h: Home) -> Token:
+    """Make `h` the home until `leave_run` (the `cchc` resource's setup and teardown)."""
+    return _of_run.set(h)
+
+
+def leave_run(token: Token) -> None:
+    try:
+        _of_run.reset(token)
+    except ValueError:  # torn down in another context than it was set up in
+        _of_run.set(None)
 
 
 # Telemetry off; one run at a time, since every run writes the same DuckDB file (one writer).

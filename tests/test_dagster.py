@@ -13,7 +13,7 @@ from pipelines.db import connect
 from pipelines.defs import assets as asset_defs
 from pipelines.defs.alerts import alerts
 from pipelines.defs.automation import inbox_sensor, monthly_schedule
-from pipelines.defs.resources import environment_for, resources_for
+from pipelines.defs.resources import environment_for, resources_for, run_config_for
 
 ALL_ASSETS = [asset_defs.staging_reference, asset_defs.staging_exports, asset_defs.core_model, asset_defs.indicators,
               asset_defs.marts, asset_defs.serving_warehouse, alerts]
@@ -120,3 +120,32 @@ def test_the_refresh_keeps_to_the_memory_the_settings_give_it(cchc_home, inbox):
     with build_connection(resources_for(cchc_home, inbox)["duckdb"]) as con:
         limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     assert limit == "1.3 GiB"  # 1.5 × 10^9 bytes
+
+
+def test_a_run_reads_and_writes_only_the_home_its_resources_name(tmp_path, inbox, monkeypatch):
+    """The `cchc` resource is the run's home for every step, the alerts and the failure hook
+    included (their settings, state and notes), whatever CCHC_HOME the process has: one process can
+    refresh two homes, and no module reads a path behind the resources' back."""
+    from pipelines.definitions import defs
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setenv("CCHC_HOME", str(elsewhere))
+    run_home = tmp_path / "run_home"
+    run_home.mkdir()
+    (run_home / "config.toml").write_text("[alerts]\nmin_denominator = 1\n", encoding="utf-8")  # 1 late of 2 is news
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-1"), dossier("HS-2", ngay_ket_thuc="24/10/2025 10:00:00", ngay_tra="24/10/2025 11:00:00")])
+    result = dg.materialize(ALL_ASSETS, partition_key="2025-10", resources=resources_for(run_home, inbox),
+                            instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    evaluated = {k: v.value for m in result.asset_materializations_for_node("alerts") for k, v in m.metadata.items()}
+    assert "error" not in evaluated and evaluated["firing"] > 0  # it read the copy just published
+    assert (run_home / "alerts.sqlite").exists()
+    (inbox / "ho_so_2025-10.csv").write_text("ma_ho_so\nHS-1\n", encoding="utf-8")  # a file it refuses
+    failed = defs().resolve_job_def("monthly_refresh").execute_in_process(  # as `cchc refresh` runs it
+        partition_key="2025-10", run_config=run_config_for(run_home, inbox), instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False)
+    assert not failed.success  # its failure hook noted it in the run's home
+    assert (run_home / "warehouse" / "last_failure.json").exists()
+    assert list(elsewhere.iterdir()) == []

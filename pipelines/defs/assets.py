@@ -173,5 +173,5 @@ def serving_warehouse(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
     started = dt.datetime.fromtimestamp(stats.start_time or dt.datetime.now().timestamp(), dt.UTC)
     with build_connection(duckdb) as con:
         record_refresh(con, context.run.run_id, cchc.inbox, started, "succeeded")
-        counts = publish(con, cchc.serving_db)
-    return dg.MaterializeResult(metadata={"path": str(cchc.serving_db), "dossiers": counts.get("core.fct_ho_so", 0)})
+        counts = publish(con, cchc.home.serving_db)
+    return dg.MaterializeResult(metadata={"path": str(cchc.home.serving_db), "dossiers": counts.get("core.fct_ho_so", 0)})

@@ -7,6 +7,7 @@ side by side, and tests give them as resources (`resources_for`)."""
 from __future__ import annotations
 
 from contextlib import ExitStack, contextmanager
+from contextvars import Token
 from pathlib import Path
 
 import dagster as dg
@@ -15,17 +16,27 @@ from pydantic import PrivateAttr
 
 from pipelines import config
 from pipelines.db import CONNECTION_CONFIG, configure
+from pipelines.settings import Home, enter_run, leave_run
 
 
 class CchcHome(dg.ConfigurableResource):
-    """Where this refresh reads (inbox) and publishes (serving copy)."""
+    """Where this refresh reads (inbox), publishes (serving copy), keeps its settings and alert
+    state: the run's home while the run lasts (pipelines/settings.py), for every module it calls."""
 
     root: str
     inbox: str
+    _entered: Token | None = PrivateAttr(default=None)
 
     @property
-    def serving_db(self) -> Path:
-        return Path(self.root) / "warehouse" / "serving.duckdb"
+    def home(self) -> Home:
+        return Home(Path(self.root), Path(self.inbox))
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._entered = enter_run(self.home)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._entered is not None:
+            leave_run(self._entered)
 
 
 class BuildWarehouse(DuckDBResource):
