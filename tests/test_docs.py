@@ -78,7 +78,7 @@ def test_cchc_docs_without_a_published_copy_says_what_to_do(tmp_path):
 
 
 def test_the_dashboards_and_the_alerts_read_marts_alone():
-    """marts is their one surface (warehouse/marts/70_serving.sql); meta is the refresh's own log."""
+    """marts is their one surface (warehouse/marts/70_ to 76_); meta is the refresh's own log."""
     readers = [*(PROJECT_ROOT / "dashboards").rglob("*.py"), *(PROJECT_ROOT / "pipelines" / "alert").glob("*.py"),
                *(PROJECT_ROOT / "warehouse" / "alerts").glob("*.sql")]
     found = [f"{f.relative_to(PROJECT_ROOT)}: {m}" for f in readers

@@ -37,3 +37,14 @@ def test_each_table_is_an_asset_with_its_upstreams():
     assert upstream("marts.scorecard_tiles") == {"kpi/indicators", "kpi/periods", "kpi/scorecard"}
     assert upstream("serving_warehouse") >= {"marts/scorecard_tiles", "marts/ranking", "marts/year_projection"}
     assert upstream("alerts") == {"serving_warehouse"}
+
+
+def test_each_file_makes_one_table_or_view():
+    """A model is one file, named after it (dbt's layout): a file of a layer makes one table or
+    view, with the macros and temp tables it is made with; a file that makes none only notes or
+    checks."""
+    from collections import Counter
+
+    made = Counter((t.layer, t.file) for t in lineage().values())
+    assert {f: n for f, n in made.items() if n > 1} == {}
+    assert [(t.file, name) for name, t in lineage().items() if t.file.split("_", 1)[1] != f"{name.split('.')[1]}.sql"] == []

@@ -92,7 +92,7 @@ def test_the_plans_are_the_shared_seeds():
 def test_every_plan_is_cited_by_its_number_and_date_or_its_title():
     """A plan is cited as the administration does: "Kế hoạch số 55/KH-SXD ngày 11/06/2025 của Sở Xây
     dựng". The three texts whose header carries no number of their own are cited by title
-    ("Kế hoạch CCHC năm <year> của <issuer>", 60_scorecard.sql): each must then be that year's
+    ("Kế hoạch CCHC năm <year> của <issuer>", 60_targets.sql): each must then be that year's
     annual CCHC plan of that issuer, and its rows share that year."""
     plans = {p.stem: flat(p.read_text(encoding="utf-8")) for p in PLANS.glob("*.txt")}
     by_plan = {}

@@ -144,7 +144,7 @@ def _why(d: dict, period: str, end) -> tuple[str, str]:
     """The reason a dossier counts as it does at the end of its period, in both languages."""
     ts = "%d/%m/%Y %H:%M"
     if d["state"] == "stopped":
-        if d["ended"]:  # withdrawn or stopped while the request was pending (30_membership.sql)
+        if d["ended"]:  # withdrawn or stopped while the request was pending (31_dossier_periods.sql)
             what = "withdrawn" if d["trang_thai"] == 7 else "stopped"
             vi = (f"{'rút hồ sơ' if what == 'withdrawn' else 'dừng xử lý'} lúc {d['end_time']:{ts}} khi đang chờ bổ sung: "
                   f"tính tại lần yêu cầu bổ sung lúc {d['ngay_yeu_cau_bo_sung']:{ts}}")

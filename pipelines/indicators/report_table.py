@@ -1,6 +1,6 @@
 """The periodic report table (Biểu 06/VPCP/KSTT, indicators.md): `cchc report` and the dashboard's
 download. The counts come from the published copy (kpi.report_units, kpi.report_fields,
-warehouse/indicators/80_report.sql); this module only arranges them: rows per field of a unit, or
+warehouse/indicators/80_report_counts.sql); this module only arranges them: rows per field of a unit, or
 per unit with level subtotals and the province total, as a CSV or as an XLSX in the form's layout.
 """
 

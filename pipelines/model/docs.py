@@ -80,7 +80,8 @@ def describe(table: str, column: str) -> str | None:
     found = tables.get(table, {}).get(column) or shared.get(column) or contract_columns().get(column)
     if not found and (pair := _COUNTED.fullmatch(column)):
         part = "numerator" if pair["part"] == "num" else "denominator"
-        found = f"Whether the row counts in the {part} of {pair['indicator']} (kpi.indicators; 30_membership.sql)."
+        found = (f"Whether the row counts in the {part} of {pair['indicator']} "
+                 "(kpi.indicators; its rule in 31_dossier_periods.sql or 32_payment_periods.sql).")
     return found
 
 

@@ -9,7 +9,7 @@
 -- Accepted dossiers with everything the classification needs that does not depend on the
 -- period (indicators.md, "Dossier classification"); one row per dossier (core.fct_ho_so is
 -- deduplicated: the latest version wins). Only the latest row is kept, so where a dossier stood at
--- a period's end is rebuilt from its dates (30_membership.sql does it per period):
+-- a period's end is rebuilt from its dates (31_dossier_periods.sql does it per period):
 --   end_time E: ngay_ket_thuc for statuses 7-10; NULL while open.
 --   window_until: the supplement window W runs from ngay_yeu_cau_bo_sung (inclusive) to
 --     ngay_hoan_thanh_bo_sung (exclusive); window_until is 9999-12-31 while the request is pending (no
@@ -21,7 +21,7 @@
 --   The day A = T - S falls on, where it does not depend on the period: adjusted_end_date when
 --     judged at E, adjusted_request_date when judged at the request; and open_days_off, the days S
 --     takes off the last moment of a period (A of an open dossier is end_date - open_days_off).
---     Dates, so that each dossier × period row compares two dates (30_membership.sql): computing
+--     Dates, so that each dossier × period row compares two dates (31_dossier_periods.sql): computing
 --     A per row made counting a third slower. due_date: DATE(ngay_hen_tra).
 --   two_supplements: so_lan_bo_sung >= 2 makes a dossier late for the indicators whatever its
 --     dates; the periodic report table judges by dates alone (indicators.md).

@@ -2,7 +2,7 @@
 -- field). Every scope and breakdown is a sum of these, never an average of rates. A period with no
 -- export file has no counts: what the catalogue alone or dossiers carried over would give is not
 -- its data. Each source is summed wide by each row's own unit, then by reporting unit
--- (30_membership.sql: a merged unit's sums go to its successor; joining every dossier × period
+-- (30_unit_periods.sql: a merged unit's sums go to its successor; joining every dossier × period
 -- row to its reporting unit was a quarter of counting), then turned long by (num, den) pairs (below):
 -- turning every measure into its own row and pairing them again cost eight times as much.
 CREATE OR REPLACE MACRO counted(dossiers, payments, periods) AS TABLE
@@ -23,7 +23,7 @@ payments AS (
     GROUP BY ALL
 ),
 -- Long, one row per indicator: an indicator is counted by its pair of columns <indicator>_num and
--- <indicator>_den in 30_membership.sql, written side by side, and listed nowhere else; the k-th
+-- <indicator>_den in 31_dossier_periods.sql or 32_payment_periods.sql, written side by side, and listed nowhere else; the k-th
 -- numerator column pairs with the k-th denominator column, which `names` checks once.
 wide AS (FROM dossiers UNION ALL BY NAME FROM payments),
 names AS (
@@ -35,7 +35,7 @@ names AS (
 long AS (
     SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc,
         unnest(CASE WHEN n.numerators = n.denominators THEN n.numerators
-            ELSE error('30_membership.sql: every <indicator>_num column needs its <indicator>_den, in the same order')
+            ELSE error('31_dossier_periods.sql, 32_payment_periods.sql: each <indicator>_num needs its _den, in order')
             END) AS indicator,
         unnest(list_value(*COLUMNS('_num$'))) AS numerator, unnest(list_value(*COLUMNS('_den$'))) AS denominator
     FROM wide, names n
@@ -62,7 +62,7 @@ FROM (SELECT * REPLACE (-numerator AS numerator, -denominator AS denominator)
 GROUP BY ALL;
 -- The provisions (below) are counted again in the periods counted whole and in those whose counts
 -- change (online service uptake follows them); the units and procedures they rest on change only
--- with the basis (05_basis.sql), and then every period is counted whole.
+-- with the basis (05_counting.sql), and then every period is counted whole.
 CREATE OR REPLACE TABLE changes.recounted_periods AS
 SELECT period FROM changes.fresh_periods UNION SELECT period FROM changes.count_changes;
 DELETE FROM kpi.counts WHERE period NOT IN (SELECT period FROM changes.kept_periods)
@@ -106,9 +106,6 @@ FROM pairs
 LEFT JOIN online_used o USING (period, reporting_unit, ma_tthc)
 GROUP BY period, reporting_unit, ma_tthc;
 
--- What every unit provides in every period (above): the procedures behind payment_integration_rate
--- and online_service_uptake_rate.
-CREATE OR REPLACE VIEW kpi.provision_periods AS FROM provision_periods_of('kpi.counts', 'kpi.periods');
 CREATE OR REPLACE TEMP VIEW counts_with_fresh AS FROM kpi.counts UNION ALL FROM fresh_counts;
 
 -- One INSERT into kpi.counts in the transaction: the whole periods, and the provisions of the

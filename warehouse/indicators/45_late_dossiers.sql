@@ -1,6 +1,6 @@
 -- Late dossiers, for the unit page: every dossier counted late for a period, exactly the
 -- denominator of late_apology_rate (so the list and that number agree), with its reporting unit,
--- its state at the period's end (30_membership.sql) and how many days late it was: DATE(A) against
+-- its state at the period's end (31_dossier_periods.sql) and how many days late it was: DATE(A) against
 -- its due date, where A is the time it was judged at less the supplement hours taken off
 -- (hours_taken_off): a finished dossier at its end, one waiting for the applicant at the request,
 -- an open one at the period's end. ngay_ket_thuc is that time for a finished or stopped dossier.

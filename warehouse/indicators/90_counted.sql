@@ -1,5 +1,5 @@
 -- The changes the loader noted are counted (warehouse/checks/30_core_pending.sql); what this count
--- did, for `cchc refresh` and the next count (05_basis.sql: changes.counting_basis).
+-- did, for `cchc refresh` and the next count (05_counting.sql: changes.counting_basis).
 DELETE FROM kpi.counting;
 INSERT INTO kpi.counting SELECT basis, full_refresh,
     (SELECT coalesce(list(period ORDER BY period), []) FROM changes.fresh_periods),

@@ -1,17 +1,3 @@
--- Who counts where. For every period, each unit's reporting unit: a unit that no longer exists at
--- the period's end reports under its successor (the merger chain followed to its end), so a
--- period across a merger date rolls history up; a period before it shows the unit under its own
--- name (exports.md, don_vi; indicators.md, "Scopes and roll-ups").
-CREATE OR REPLACE TABLE kpi.unit_periods AS
-SELECT p.period, u.ma_don_vi,
-    CASE WHEN u.hieu_luc_den < p.end_date AND s.ma_don_vi <> u.ma_don_vi AND coalesce(s.hieu_luc_tu, DATE '0001-01-01') <= p.end_date
-         THEN s.ma_don_vi ELSE u.ma_don_vi END AS reporting_unit,
-    coalesce(u.hieu_luc_tu, DATE '0001-01-01') <= p.end_date
-        AND coalesce(u.hieu_luc_den, DATE '9999-12-31') >= p.start_date AS valid_in_period
-FROM kpi.periods p
-CROSS JOIN core.dim_don_vi u
-LEFT JOIN core.dim_don_vi s ON s.ma_don_vi = u.final_successor;
-
 -- Dossier × period, for every period the dossier is in scope of, with its state at the period's
 -- end and, per indicator, whether it is in the numerator (<indicator>_num) and the denominator
 -- (<indicator>_den). kpi.counts sums these; `cchc explain` and the periodic report table list
@@ -97,21 +83,3 @@ LEFT JOIN kpi.unit_periods up ON up.period = c.period AND up.ma_don_vi = c.ma_do
 
 -- Every dossier × every period it is in scope of, with its classes and its reporting unit.
 CREATE OR REPLACE VIEW kpi.dossier_periods AS FROM dossier_periods_of('kpi.dossiers', 'kpi.periods');
-
--- Successful payments (kpi.payments) × the period they were made in, likewise.
-CREATE OR REPLACE MACRO payment_classes_of(payments, periods) AS TABLE
-SELECT p.period, t.*,
-    t.hinh_thuc = 'truc_tuyen' AS online_payment_rate_num,
-    true AS online_payment_rate_den,
-    t.hinh_thuc = 'truc_tuyen' AND t.nen_tang = 'dvcqg' AS dvcqg_payment_share_num,
-    t.hinh_thuc = 'truc_tuyen' AS dvcqg_payment_share_den
-FROM query_table(payments) t
-JOIN query_table(periods) p ON t.thoi_diem >= p.start_ts AND t.thoi_diem < p.end_excl;  -- noqa: ST09
-
-CREATE OR REPLACE MACRO payment_periods_of(payments, periods) AS TABLE
-SELECT c.*, coalesce(up.reporting_unit, c.ma_don_vi) AS reporting_unit
-FROM payment_classes_of(payments, periods) c
-LEFT JOIN kpi.unit_periods up ON up.period = c.period AND up.ma_don_vi = c.ma_don_vi;
-
--- Every successful payment × every period it was made in, with its classes and reporting unit.
-CREATE OR REPLACE VIEW kpi.payment_periods AS FROM payment_periods_of('kpi.payments', 'kpi.periods');

@@ -1,8 +1,8 @@
 -- What the indicators classify again, as the pending lists of their incremental models
--- (pipelines/model/incremental.py): kpi.payments, then kpi.dossiers (22_dossiers_pending.sql).
+-- (pipelines/model/incremental.py): kpi.payments, then kpi.dossiers (22_kpi_dossiers_pending.sql).
 -- A payment is classified again when its own rows changed or its dossier's did (its unit,
 -- procedure and field are the dossier's); the loader's changes that core took on are in
--- staging.kpi_pending. Nothing when everything is counted afresh (changes.counting_basis, 05_basis.sql).
+-- staging.kpi_pending. Nothing when everything is counted afresh (changes.counting_basis, 05_counting.sql).
 CREATE OR REPLACE TABLE staging.kpi_payments_pending AS
 WITH pending AS MATERIALIZED (
     FROM staging.pending_keys('staging.kpi_pending') WHERE NOT (SELECT full_refresh FROM changes.counting_basis)
