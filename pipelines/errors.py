@@ -22,6 +22,14 @@ class InputError(Exception):
         return f"{where}{self.vi}\n    ({self.en})"
 
 
+def held_back(errors: list[InputError]) -> InputError:
+    """Every file a step held back, in one message: the steward fixes them all in one go."""
+    def lines(language: str) -> str:
+        return "\n".join(f"  [{e.file}] {getattr(e, language)}" if e.file else f"  {getattr(e, language)}" for e in errors)
+
+    return InputError(f"{len(errors)} tệp bị giữ lại:\n{lines('vi')}", f"{len(errors)} files held back:\n{lines('en')}")
+
+
 class DiskFull(InputError):
     """No room left to write (ENOSPC, EFBIG, a quota): said with the file, its filesystem and the
     space still free, since the steward's fix is to free space there, not to change a file."""

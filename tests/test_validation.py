@@ -286,6 +286,22 @@ def test_a_file_with_too_many_bad_rows_is_held_back(inbox):
     assert build("SELECT count(*) FROM staging.ho_so") == [(28,)]
 
 
+def test_every_file_held_back_is_said_at_once(inbox):
+    """The steward fixes every file in one go, not one refresh per file."""
+    (home().root / "config.toml").unlink()  # the default, 5%
+    write_reference(inbox)
+    for month in ("2025-10", "2025-11"):
+        write_month(inbox, month, [dossier(f"HS-{month}-{i}", month=month) for i in range(28)]
+                    + [dossier(f"HS-{month}-X{i}", month=month, kenh="9") for i in range(2)])
+    with pytest.raises(RefreshFailed) as err:
+        refresh(inbox)
+    said = str(err.value)
+    assert "2 tệp bị giữ lại" in said and "2 files held back" in said
+    for name in ("ho_so_2025-10.csv", "ho_so_2025-11.csv"):
+        assert said.count(name) == 2  # in Vietnamese, then in English
+    assert said.count("Tệp bị giữ lại: 2/30 dòng (6.7%)") == 2 and said.count("File held back: 2/30 rows") == 2
+
+
 def test_csv_cut_off_midway(inbox):
     write_reference(inbox)
     write_month(inbox, "2025-10", [dossier("HS-OK"), dossier("HS-CUT")])

@@ -15,6 +15,7 @@ from dagster_duckdb import DuckDBResource
 from pipelines.contract import FILES, MONTHLY_KINDS, REFERENCE_KINDS
 from pipelines.defs.partitions import monthly
 from pipelines.defs.resources import CchcHome, build_connection
+from pipelines.errors import held_back
 from pipelines.history import record_refresh
 from pipelines.indicators.build import build_indicators
 from pipelines.ingest import inbox as inbox_files
@@ -65,9 +66,9 @@ def _ingest(context, duckdb: DuckDBResource, cchc: CchcHome, kinds: list[str],
     if changed:  # one message: each is a write to the run's event log
         context.log.info("\n".join(f"{r.file_name}: {r.status}, {r.rows_loaded} rows read, {r.accepted} accepted, "
                                    f"{r.quarantined} quarantined, {r.rows_skipped} skipped" for r in changed))
-    held = [r for r in results if r.error]
+    held = [r.error for r in results if r.error]
     if held:  # recorded in meta.validations; the run stops before anything is published
-        raise held[0].error
+        raise held[0] if len(held) == 1 else held_back(held)
     present = {(f.kind, f.period) for f in files}
     for kind in kinds:
         missing = [f"{kind}_{p}" if p else kind for p in periods if (kind, p) not in present and not FILES[kind].optional]
