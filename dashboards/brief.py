@@ -10,7 +10,7 @@ from html import escape
 
 import pandas as pd
 
-from dashboards.data import query
+from dashboards.data import last_refreshed, query
 from dashboards.i18n import fmt_int, fmt_pct, fmt_pp, fmt_source, fmt_target, lang, status_text, t
 from dashboards.widgets import label
 
@@ -66,7 +66,7 @@ def brief_html(scope_code: str, scope_name: str, chosen: pd.Series, period: str)
                          "AND source = 'export' ORDER BY ord", [period, scope_code]))
     score = query("SELECT score, rank, ranked FROM marts.composite_rank WHERE period = ? AND scope_code = ?",
                   [period, scope_code])
-    refreshed = query("SELECT max(finished_at) AS at FROM meta.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
+    refreshed = last_refreshed()
     judged = tiles[tiles["status"].isin(["met", "not_met"])]
     head = [t("summary").format(met=int((judged["status"] == "met").sum()), judged=len(judged))]
     if len(score) and pd.notna(score["score"].iloc[0]):

@@ -68,6 +68,12 @@ def query(sql: str, params: list | None = None) -> pd.DataFrame:
     return pinned["cursor"].execute(sql, params or []).to_arrow_table().to_pandas()
 
 
+def last_refreshed() -> pd.Timestamp:
+    """When the published numbers were made: the last refresh that succeeded (every page says it;
+    NaT before any)."""
+    return query("SELECT max(finished_at) AS at FROM marts.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
+
+
 def _published_copy() -> duckdb.DuckDBPyConnection:
     """A cursor on the copy published now. Opening the file for every query cost 15–20 ms each,
     and a cold cache (a third of the unit page at 10 million dossiers). A publish renames a new

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import built_by_other_code, published, query
+from dashboards.data import built_by_other_code, last_refreshed, published, query
 from dashboards.i18n import lang, plain, t
 from pipelines.labels import period_label
 
@@ -210,7 +210,7 @@ def stop_if_no_data(chosen) -> None:
 def period_caption(subject: str, chosen, period: str) -> None:
     """What every page states: whom, which period and its days, provisional (up to which day) or
     not, how fresh."""
-    refreshed = query("SELECT max(finished_at) AS at FROM meta.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
+    refreshed = last_refreshed()
     provisional = not chosen["complete"] or chosen["end_date"] >= dt.date.today().replace(day=1)
     until = f"{chosen['end_date']:%d/%m/%Y}"
     st.caption(f"{plain(subject)} · {label(period)} ({chosen['start_date']:%d/%m/%Y} – {until})"

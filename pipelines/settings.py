@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from contextvars import ContextVar, Token
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,11 +21,7 @@ WAREHOUSE_SQL = PROJECT_ROOT / "warehouse"
 @dataclass(frozen=True)
 class Home:
     root: Path
-    inbox: Path = field(default=None)  # type: ignore[assignment]  # root/inbox unless given
-
-    def __post_init__(self):
-        if self.inbox is None:
-            object.__setattr__(self, "inbox", self.root / "inbox")
+    inbox: Path
 
     @property
     def build_db(self) -> Path:
@@ -60,8 +56,7 @@ def home() -> Home:
     if (h := _of_run.get()) is not None:
         return h
     root = Path(os.environ.get("CCHC_HOME") or PROJECT_ROOT / "data").resolve()
-    inbox = os.environ.get("CCHC_INBOX")
-    return Home(root, Path(inbox) if inbox else None)
+    return Home(root, Path(os.environ.get("CCHC_INBOX") or root / "inbox"))
 
 
 def enter_run(h: Home) -> Token:

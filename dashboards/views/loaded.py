@@ -5,14 +5,14 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboards.data import query
+from dashboards.data import last_refreshed, query
 from dashboards.i18n import fmt_int, t
 from dashboards.tables import table
 from dashboards.widgets import label, page, vega_config
 
 page("app_title")
 
-refreshed = query("SELECT max(finished_at) AS at FROM meta.refreshes WHERE status = 'succeeded'")["at"].iloc[0]
+refreshed = last_refreshed()
 periods = query("SELECT * FROM marts.periods_loaded ORDER BY thang")
 totals = query("SELECT count(*) AS n FROM marts.dossiers")["n"].iloc[0]
 units = query("SELECT * FROM marts.units_by_level ORDER BY cap")

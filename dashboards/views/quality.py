@@ -32,7 +32,7 @@ def titled(subject: str) -> str:
 
 
 page("page_quality")
-runs = query("SELECT * FROM meta.refreshes ORDER BY started_at DESC")
+runs = query("SELECT * FROM marts.refreshes ORDER BY started_at DESC")
 last_good = runs.loc[runs["status"] == "succeeded", "finished_at"].max()
 
 # A failed refresh leaves the published numbers as they were; say so at once.
@@ -57,7 +57,7 @@ table(history.rename(columns={c: t("col_" + c) for c in history.columns}), "lich
 labels = {r.refresh_id: f"{r.started_at:%d/%m/%Y %H:%M} · {t('run_' + r.status)}" for r in runs.itertuples()}
 run = choose(st, t("which_refresh"), list(labels), runs["refresh_id"].iloc[0], "refresh_id", labels.get)
 checked = query("SELECT kind, period, file_name, outcome, rows_validated, rows_accepted, rows_quarantined, "
-                "rows_with_warnings, expectations_run, expectations_failed, seconds, message FROM meta.validations "
+                "rows_with_warnings, expectations_run, expectations_failed, seconds, message FROM marts.validations "
                 "WHERE refresh_id = ? ORDER BY outcome DESC, period NULLS FIRST, kind", [run])
 held = int((checked["outcome"] == "held_back").sum())
 st.markdown(t("run_files").format(files=fmt_int(len(checked)), held=fmt_int(held)))
@@ -96,15 +96,15 @@ table(rules.rename(columns={c: t("col_" + c) for c in rules.columns}), "quy_tac_
 # 5. The quarantined rows, by file and rule.
 st.subheader(t("quarantined_rows"))
 left, middle, right = st.columns([3, 3, 2])
-file_names = [ALL] + list(query("SELECT DISTINCT file_name FROM meta.quarantine ORDER BY 1")["file_name"])
-rule_names = [ALL] + list(query("SELECT DISTINCT rule FROM meta.quarantine ORDER BY 1")["rule"])
+file_names = [ALL] + list(query("SELECT DISTINCT file_name FROM marts.quarantine ORDER BY 1")["file_name"])
+rule_names = [ALL] + list(query("SELECT DISTINCT rule FROM marts.quarantine ORDER BY 1")["rule"])
 severities = [ALL, "critical", "warning"]
 file_name = choose(left, t("col_file_name"), file_names, ALL, "q_file", lambda f: t("all") if f == ALL else f)
 rule = choose(middle, t("rule"), rule_names, ALL, "q_rule", lambda r: t("all") if r == ALL else r)
 severity = choose(right, t("severity"), severities, ALL, "q_severity",
                   lambda s: t("all") if s == ALL else t("severity_" + s))
 ROWS = (f"SELECT file_name, sheet, row, \"column\", value, rule, severity, {message} AS message, found_at "
-        "FROM meta.quarantine WHERE ($file = '*' OR file_name = $file) AND ($rule = '*' OR rule = $rule) "
+        "FROM marts.quarantine WHERE ($file = '*' OR file_name = $file) AND ($rule = '*' OR rule = $rule) "
         "AND ($severity = '*' OR severity = $severity) ORDER BY file_name, row, \"column\"")
 params = {"file": file_name, "rule": rule, "severity": severity}
 

@@ -43,13 +43,13 @@ silent AS (  -- a unit that received dossiers in each of the 3 months before sen
 missing_file AS (  -- an export missing for the newest month: missing data is not good data
     SELECT 'data_missing', 'province', 'province', k.kind, 'month', m.period, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM month m CROSS JOIN (VALUES ('ho_so'), ('thanh_toan'), ('so_hoa')) k (kind)
-    WHERE NOT EXISTS (SELECT 1 FROM meta.files f WHERE f.period = m.period AND f.kind = k.kind)
+    WHERE NOT EXISTS (SELECT 1 FROM marts.file_quality f WHERE f.period = m.period AND f.kind = k.kind)
 ),
 held_back AS (  -- the steward's: a file the last refresh held back, or whose rows do not reconcile
     SELECT 'data_quality', 'province', 'province', v.file_name, NULL, v.period, NULL, NULL, NULL, NULL, NULL,
         v.rows_validated, NULL, NULL
-    FROM meta.validations v
-    WHERE v.outcome = 'held_back' AND v.refresh_id = (SELECT arg_max(refresh_id, finished_at) FROM meta.refreshes
+    FROM marts.validations v
+    WHERE v.outcome = 'held_back' AND v.refresh_id = (SELECT arg_max(refresh_id, finished_at) FROM marts.refreshes
                                                       WHERE status = 'succeeded')
     UNION ALL
     SELECT 'data_quality', 'province', 'province', file_name, NULL, period, NULL, NULL, NULL, NULL, NULL, rows_read, NULL, NULL
