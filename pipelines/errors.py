@@ -22,12 +22,22 @@ class InputError(Exception):
         return f"{where}{self.vi}\n    ({self.en})"
 
 
-def held_back(errors: list[InputError]) -> InputError:
-    """Every file a step held back, in one message: the steward fixes them all in one go."""
+def held_back(errors: list[InputError], exports_wait: bool = False) -> InputError:
+    """Every file a step held back, in one message: the steward fixes them all in one go.
+    `exports_wait`: these are reference files, and the month's exports, checked against them,
+    were not read yet."""
     def lines(language: str) -> str:
         return "\n".join(f"  [{e.file}] {getattr(e, language)}" if e.file else f"  {getattr(e, language)}" for e in errors)
 
-    return InputError(f"{len(errors)} tệp bị giữ lại:\n{lines('vi')}", f"{len(errors)} files held back:\n{lines('en')}")
+    error = errors[0] if len(errors) == 1 else InputError(
+        f"{len(errors)} tệp bị giữ lại:\n{lines('vi')}", f"{len(errors)} files held back:\n{lines('en')}")
+    if exports_wait:
+        error = InputError(
+            f"{error.vi}\nCác tệp tháng chưa được kiểm tra: chúng được đối chiếu với tệp tham chiếu, nên sẽ được "
+            "kiểm tra khi tệp trên đã sửa (hoặc ngay bây giờ, theo danh mục đã công bố: cchc check <tệp>).",
+            f"{error.en}\nThe monthly exports were not checked yet: they are checked against the reference files, "
+            "so they will be once the file above is fixed (or now, against the published ones: cchc check <file>).", error.file)
+    return error
 
 
 class DiskFull(InputError):

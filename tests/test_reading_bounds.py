@@ -82,8 +82,11 @@ def month_xlsx(inbox: Path, change=None) -> Path:
     return rewrite_sheet(path, change) if change else path
 
 
-def load(build, path: Path, kind: str = "ho_so", period: str | None = PERIOD):
-    [result] = ingest(build, [InboxFile(path, kind, period)], {}, "test")
+def load(build, path: Path, kind: str = "ho_so", period: str | None = PERIOD, mapping=None):
+    """The file staged; a file that cannot be read raises its error."""
+    [result] = ingest(build, [InboxFile(path, kind, period)], mapping or {}, "test")
+    if result.status == "unreadable":
+        raise result.error
     return result
 
 
@@ -311,7 +314,7 @@ def test_a_mapped_header_and_the_contracts_for_one_column_are_refused(build, inb
     path.write_text(f"Don vi,{lines[0]}\nX99,{lines[1]}\n", encoding="utf-8")
     from pipelines.ingest.inbox import column_mapping
     with pytest.raises(InputError) as err:
-        ingest(build, [InboxFile(path, "ho_so", PERIOD)], column_mapping(inbox), "test")
+        load(build, path, mapping=column_mapping(inbox))
     assert "«Don vi» ở cột 1 (A) và «Mã đơn vị» ở cột 7 (G)" in err.value.vi
 
 

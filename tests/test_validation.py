@@ -302,6 +302,37 @@ def test_every_file_held_back_is_said_at_once(inbox):
     assert said.count("Tệp bị giữ lại: 2/30 dòng (6.7%)") == 2 and said.count("File held back: 2/30 rows") == 2
 
 
+def test_files_that_cannot_be_read_are_said_with_the_ones_held_back(inbox):
+    """A workbook whose copy stopped, an empty file and a month over the quarantine limit: one
+    refresh names all three, where it stopped at the first unreadable one."""
+    (home().root / "config.toml").unlink()  # the default, 5%
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier(f"HS-{i}") for i in range(28)] + [dossier(f"HS-X{i}", kenh="9") for i in range(2)])
+    write_month(inbox, "2025-11", [dossier("HS-11", month="2025-11")], fmt="xlsx")
+    workbook = inbox / "ho_so_2025-11.xlsx"
+    workbook.write_bytes(workbook.read_bytes()[:300])
+    (inbox / "thanh_toan_2025-10.csv").write_bytes(b"")
+    with pytest.raises(RefreshFailed) as err:
+        refresh(inbox)
+    said = str(err.value)
+    assert "3 tệp bị giữ lại" in said and "3 files held back" in said, said
+    for name in ("ho_so_2025-10.csv", "ho_so_2025-11.xlsx", "thanh_toan_2025-10.csv"):
+        assert said.count(f"[{name}]") == 2, name  # in Vietnamese, then in English
+    assert "Tệp rỗng" in said and "Tệp bị giữ lại: 2/30 dòng (6.7%)" in said
+    assert "Traceback" not in said and not home().serving_db.exists()
+
+
+def test_a_reference_file_held_back_says_the_exports_wait_for_it(inbox):
+    write_reference(inbox)
+    write_month(inbox, "2025-10", [dossier("HS-1")])
+    (inbox / "don_vi.csv").write_bytes(b"")
+    with pytest.raises(RefreshFailed) as err:
+        refresh(inbox)
+    said = str(err.value)
+    assert "[don_vi.csv]" in said and "Tệp rỗng" in said
+    assert "Các tệp tháng chưa được kiểm tra" in said and "The monthly exports were not checked yet" in said
+
+
 def test_csv_cut_off_midway(inbox):
     write_reference(inbox)
     write_month(inbox, "2025-10", [dossier("HS-OK"), dossier("HS-CUT")])

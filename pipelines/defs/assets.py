@@ -68,7 +68,8 @@ def _ingest(context, duckdb: DuckDBResource, cchc: CchcHome, kinds: list[str],
                                    f"{r.quarantined} quarantined, {r.rows_skipped} skipped" for r in changed))
     held = [r.error for r in results if r.error]
     if held:  # recorded in meta.validations; the run stops before anything is published
-        raise held[0] if len(held) == 1 else held_back(held)
+        raise held_back(held, exports_wait=kinds == REFERENCE_KINDS
+                        and any(f.kind in MONTHLY_KINDS for f in inbox_files.scan(inbox)))
     present = {(f.kind, f.period) for f in files}
     for kind in kinds:
         missing = [f"{kind}_{p}" if p else kind for p in periods if (kind, p) not in present and not FILES[kind].optional]

@@ -27,7 +27,7 @@ import pyarrow as pa
 from pipelines.config import max_quarantine_share, validation as validation_settings
 from pipelines.contract import FILES
 from pipelines.db import model_version, run_layer, transaction
-from pipelines.errors import InputError
+from pipelines.errors import DiskFull, InputError
 from pipelines.ingest.inbox import InboxFile
 from pipelines.ingest.read import TOTALS, Fingerprint, ReadFile, fingerprint, read_export
 from pipelines.validate.rows import Validation, import_gx_meanwhile, validate_rows
@@ -56,7 +56,7 @@ class FileResult:
     kind: str
     period: str | None
     file_name: str
-    status: str  # staged | unchanged | held_back
+    status: str  # staged | unchanged | held_back | unreadable
     rows_loaded: int = 0
     rows_skipped: int = 0
     profile: str | None = None
@@ -127,8 +127,9 @@ def ingest(con: duckdb.DuckDBPyConnection, files: list[InboxFile], mapping: dict
            refresh_id: str) -> list[FileResult]:
     """Stage every changed file among `files`, kind by kind in contract order (reference files
     first, since exports' codes are checked against them), several files to a batch. A file that
-    cannot be read stops at once (InputError); a file held back by the limits is recorded and
-    returned with its error, and the other files go on."""
+    cannot be read, and one held back by the limits (recorded in meta.validations), is returned with
+    its error and the other files go on, so the steward hears of them all at once; only a full disk
+    stops at once."""
     results = []
     for kind in FILES:
         batch: list[_Landed] = []
@@ -138,7 +139,13 @@ def ingest(con: duckdb.DuckDBPyConnection, files: list[InboxFile], mapping: dict
             if staged and found.sha256 == staged.sha256:
                 results.append(FileResult(f.kind, f.period, f.path.name, "unchanged"))
                 continue
-            batch.append(_land(con, f, mapping.get(kind, {}), found, batch, staged is not None))
+            try:
+                batch.append(_land(con, f, mapping.get(kind, {}), found, batch, staged is not None))
+            except DiskFull:
+                raise
+            except InputError as e:
+                results.append(FileResult(f.kind, f.period, f.path.name, "unreadable", error=e))
+                continue
             if sum(landed.rows for landed in batch) >= BATCH_ROWS:
                 results += _stage_batch(con, kind, batch, refresh_id)
                 batch = []

@@ -57,10 +57,9 @@ def _check_one(con, path: Path, f: InboxFile | None, error: InputError | None) -
     if f is None:
         return report | {"status": "rejected", "error_vi": "Tên tệp không theo quy ước (ho_so_YYYY-MM.csv, don_vi.xlsx, …).",
                          "error_en": "The file name does not follow the contract (ho_so_YYYY-MM.csv, don_vi.xlsx, …)."}
-    try:
-        [result] = ingest(con, [f], column_mapping(path.parent), "check")
-    except InputError as e:
-        return report | {"status": "rejected", "error_vi": e.vi, "error_en": e.en}
+    [result] = ingest(con, [f], column_mapping(path.parent), "check")
+    if result.status == "unreadable":
+        return report | {"status": "rejected", "error_vi": result.error.vi, "error_en": result.error.en}
     if result.status == "unchanged":
         return report | {"status": "rejected", "error_vi": "Trùng nội dung với một tệp cùng kỳ đã kiểm tra ở trên.",
                          "error_en": "Same content as a file of the same period checked above."}
