@@ -233,7 +233,7 @@ def test_refreshes_that_count_only_what_changed_agree_with_a_count_from_scratch(
     refresh(inbox)
     assert query(home().build_db, "SELECT whole FROM kpi.counting") == [(True,)]
     # Every table and view of the model, the kept ones and all made from them, but for what says
-    # when it was loaded, what this count did (kpi.counting: whole, not by difference) and the
+    # when it was loaded, what this count did (kpi.counting: whole, not by addition) and the
     # refreshes' log (marts.refreshes, validations, quarantine: four refreshes against one).
     log = {"kpi.counting", "marts.refreshes", "marts.validations", "marts.quarantine"}
     model = [t for t in _tables(first) if t.split(".")[0] in ("core", "kpi", "marts") and t not in log]

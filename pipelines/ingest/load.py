@@ -264,7 +264,7 @@ def accept(con: duckdb.DuckDBPyConnection, kind: str, passed: list[tuple[_Landed
         con.execute(f"DELETE FROM staging.{kind} WHERE coalesce(_period, '') IN "
                     "(SELECT coalesce(period, '') FROM files)")
         con.execute(f"INSERT INTO staging.{kind} {new_rows}")  # one insert per table and transaction (each
-        con.execute("DROP TABLE IF EXISTS incoming")  # above too): see indicators/40_counts.sql
+        con.execute("DROP TABLE IF EXISTS incoming")  # above too): see warehouse/README.md
         results = []
         for landed, validation, began in passed:
             accepted = landed.rows - len(validation.bad_rows)

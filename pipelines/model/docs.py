@@ -75,7 +75,7 @@ _COUNTED = re.compile(r"(?P<indicator>[a-z0-9_]+)_(?P<part>num|den)")
 
 def describe(table: str, column: str) -> str | None:
     """The table's own description of the column, else the shared one, else the contract's, else
-    an indicator's pair by its name (40_counts.sql pairs <indicator>_num with <indicator>_den)."""
+    an indicator's pair by its name (35_counting_rules.sql pairs <indicator>_num with <indicator>_den)."""
     tables, shared = column_descriptions()
     found = tables.get(table, {}).get(column) or shared.get(column) or contract_columns().get(column)
     if not found and (pair := _COUNTED.fullmatch(column)):

@@ -7,8 +7,9 @@ names (`kpi.values`) its statement reads, and an `INSERT INTO x`, `DELETE FROM x
 (a table kept up to date in place) adds what it reads; a temp table or a macro an earlier statement
 of the layer made stands for what it was made from, and so does a table of `changes` (what this
 refresh changed, not an asset). An incremental model
-(pipelines/model/incremental.py) is made from what its SELECT reads and its pending list, and what
-it changed (changes.kpi_dossiers_before) stands for the model."""
+(pipelines/model/incremental.py) is made from what its SELECT reads and its declared inputs (its
+pending list, kept partitions and full-refresh table), and what it changed
+(changes.kpi_dossiers_before, changes.kpi_counts_partitions) stands for the model."""
 
 from __future__ import annotations
 
@@ -52,13 +53,16 @@ def lineage() -> dict[str, Table]:
     for layer in LAYERS:
         local: dict[str, frozenset[str]] = {}  # temp tables, macros: what they read
         for f in sql_files(layer):
-            if m := incremental.model(f):  # its SELECT, its pending list, what decides a full refresh
-                reads = _reads(" ".join(statements(m.select)), local) | {m.pending}
-                reads |= tables[m.pending].reads if m.pending in tables else set()
-                reads |= local.get(m.full_refresh, frozenset())
+            if m := incremental.model(f):  # its SELECT and its declared inputs (pending list, kept partitions, …)
+                reads = _reads(" ".join(statements(m.select)), local) - {m.name}  # its own kept rows
+                for declared in filter(None, (m.pending, m.kept, m.full_refresh)):
+                    reads |= local[declared] if declared in local else {declared} | (
+                        tables[declared].reads if declared in tables else set())
                 tables[m.name] = Table(m.name, "table", layer, f.name, frozenset(reads))
                 if m.compare:  # what it changed stands for the model
                     local.update({m.changes(what): frozenset({m.name}) for what in incremental.CHANGES})
+                if m.sums:
+                    local[m.changes("partitions")] = frozenset({m.name})
                 continue
             for statement in statements(f.read_text(encoding="utf-8")):
                 reads = _reads(statement, local)

@@ -52,7 +52,7 @@ FROM windowed;
 
 -- Periods whose counts carry over, changed only by the dossiers and payments that changed: counted
 -- before over the same span with exports (changes.kept_periods). The other periods with exports
--- are counted afresh (changes.fresh_periods). Both are read by 40_counts.sql, 45_late_dossiers.sql
+-- are counted afresh (changes.fresh_periods). Both are read by kpi.counts, kpi.late_dossiers
 -- and 90_counted.sql.
 CREATE TABLE IF NOT EXISTS kpi.periods AS SELECT * FROM next_periods WHERE false;
 CREATE OR REPLACE TABLE changes.kept_periods AS

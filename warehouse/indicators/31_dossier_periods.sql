@@ -13,7 +13,7 @@
 --     periodic report table judges by dates alone.
 --   finished: stopped or finished in P; resolved: finished (not stopped) with status 9 or 10.
 -- A table macro over any set of dossiers and periods, so a refresh can count the rows that
--- changed (warehouse/indicators/40_counts.sql); kpi.dossier_periods is it over all of them.
+-- changed (counts_of, 35_counting_rules.sql); kpi.dossier_periods is it over all of them.
 -- dossier_classes_of is the same without the reporting unit: the counts sum it by the dossier's
 -- own unit and map units after (joining every dossier × period row to its reporting unit was a
 -- quarter of counting).

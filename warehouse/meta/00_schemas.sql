@@ -7,8 +7,9 @@ CREATE SCHEMA IF NOT EXISTS kpi;
 CREATE SCHEMA IF NOT EXISTS marts;
 CREATE SCHEMA IF NOT EXISTS meta;
 -- What a refresh changed, passed from one file of a layer to the next as declared tables rather
--- than temp tables: the rows a compared incremental model replaced (pipelines/model/incremental.py)
--- and how the indicators count each period (indicators/10_periods.sql, 40_counts.sql). Made again
+-- than temp tables: the rows a compared incremental model replaced and the partitions one kept by
+-- addition changed (pipelines/model/incremental.py), and how the indicators count each period
+-- (indicators/05_counting.sql, 10_periods.sql). Made again
 -- by every refresh; not published.
 CREATE SCHEMA IF NOT EXISTS changes;
 
