@@ -116,12 +116,14 @@ def build(con: duckdb.DuckDBPyConnection, m: Model) -> None:
         raise RuntimeError(f"{m.name} is built anew while {m.kept} keeps partitions: a new build keeps none "
                            f"(name {m.full_refresh or 'a full_refresh table'} that says so)")
     con.execute(f"CREATE OR REPLACE TEMP MACRO is_incremental() AS {str(incremental).lower()}")
-    if m.sums:
-        if not incremental:
-            con.execute(f"CREATE OR REPLACE TABLE {m.name} ({m.columns})")
+    if m.sums and incremental:
         _add(con, m)
-        if not incremental:
-            _note(con, f"SELECT '{m.name}', NULL, NULL")
+        return
+    if m.sums:  # emptied, not made again: DuckDB then read the new rows a second slower in the transaction
+        con.execute(f"DELETE FROM {m.name}" if exists else f"CREATE TABLE {m.name} ({m.columns})")
+        con.execute(f"INSERT INTO {m.name} {m.select}")
+        con.execute(f"CREATE OR REPLACE TABLE {m.changes('partitions')} AS SELECT DISTINCT {m.partition} FROM {m.name}")
+        _note(con, f"SELECT '{m.name}', NULL, NULL")
         return
     k = m.unique_key
     keys = f"staging.pending_keys('{m.pending}') WHERE kind = '{m.kind}' AND" if m.kind else f"{m.pending} WHERE"
