@@ -107,6 +107,30 @@ def test_a_last_line_cut_mid_way_is_held_back(four_months):
     assert query(home().serving_db, "SELECT count(*) FROM core.fct_ho_so WHERE _period = '2025-11'") == [(30,)]
 
 
+@pytest.mark.parametrize("kept", [b",21/11/2025 1", b",2"], ids=["mid-time", "mid-date"])
+def test_a_last_line_cut_in_its_last_field_is_held_back(four_months, kept):
+    """The cut fell in the last field: every field is there, the last does not read. One
+    quarantined row would hide the rows lost after it. (A cut just after the last separator leaves
+    that field empty, which an optional column may be: not told apart.)"""
+    path = four_months / "ho_so_2025-11.csv"
+    write_csv(path, "ho_so", month("2025-11"))
+    whole = path.read_bytes()
+    last = whole.rindex(b",21/11/2025 10:00:00")
+    path.write_bytes(whole[:last] + kept)
+    message = held_back(four_months, "ho_so_2025-11.csv", "file_last_line_cut", "ô cuối", "its last field")
+    assert f'"{kept[1:].decode()}"' in message
+
+
+def test_a_bad_last_value_elsewhere_in_an_unbroken_file_is_one_quarantined_row(four_months):
+    """Without a line break at the end, a last row whose other field breaks a rule is that row's
+    fault, not a cut: quarantined, the rest loads."""
+    path = four_months / "ho_so_2025-11.csv"
+    write_csv(path, "ho_so", [*month("2025-11", 29), dossier("HS-2025-11-BAD", month="2025-11", ngay_nop="32/13/2025")])
+    path.write_bytes(path.read_bytes().rstrip(b"\r\n"))
+    refresh(four_months)
+    assert query(home().serving_db, "SELECT count(*) FROM core.fct_ho_so WHERE _period = '2025-11'") == [(29,)]
+
+
 def test_a_cut_utf16_file_is_caught_too(four_months):
     path = four_months / "ho_so_2025-11.csv"
     write_csv(path, "ho_so", month("2025-11"), encoding="utf-16", sep="\t")

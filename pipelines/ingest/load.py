@@ -87,7 +87,21 @@ class _Landed:
     text: pa.Table | None  # the rows with lineage, until the batch is in landing
     seconds: float  # reading it
     replaces: bool  # its period was staged before
-    cut_line: tuple[int, int] | None = None  # a CSV's last line stopped short: (fields, header's fields)
+    last_line: LastLine | None = None  # a CSV's last line, when no line break follows it
+
+
+@dataclass(frozen=True)
+class LastLine:
+    """A CSV's last line with no line break after it: an export or copy may have stopped in it."""
+
+    fields: int
+    expected: int  # the header's fields
+    row: int | None  # its row number, when it is the frame's last row
+    last_field: str | None  # as written, trimmed; None when empty
+
+    @property
+    def short(self) -> bool:
+        return self.fields < self.expected
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
@@ -175,7 +189,7 @@ def _land(con: duckdb.DuckDBPyConnection, f: InboxFile, mapping: dict[str, str],
         pl.lit(rf.file_format).alias("_format"),
     ).to_arrow()
     return _Landed(f, replace(rf, frame=rf.frame.clear()), found, rf.frame.height, text,
-                   time.perf_counter() - started, replaces, _last_line_cut(f.path, rf))
+                   time.perf_counter() - started, replaces, _last_line(f.path, rf))
 
 
 def _stage_batch(con: duckdb.DuckDBPyConnection, kind: str, batch: list[_Landed], refresh_id: str) -> list[FileResult]:
@@ -296,7 +310,7 @@ def enforce_limits(con: duckdb.DuckDBPyConnection, landed: _Landed, validation: 
     likely a wrong export), or a reference file that would empty, repeat or drop what the loaded
     data uses: the last good numbers then stay published. A repeated key is told before the share
     of quarantined rows, which its copies are part of."""
-    _check_last_line(landed)
+    _check_last_line(landed, validation)
     _check_file_period(landed.file, misdated)
     _check_row_count(landed, baseline)
     _check_reference_keys(con, landed)
@@ -381,11 +395,11 @@ def _listed(items: list[str]) -> tuple[str, str]:
     return (f"{shown} … và {rest} mã khác", f"{shown} … and {rest} more codes") if rest > 0 else (shown, shown)
 
 
-def _last_line_cut(path: Path, rf: ReadFile) -> tuple[int, int] | None:
-    """A CSV whose last line has fewer fields than its header and no line break after it was cut
-    mid-line (an export or a copy stopped short): the reader pads such a line with empty cells, so
-    its row could load with its last columns empty. Returns (fields, the header's fields). Reads
-    the file's first and last 64 KB only."""
+def _last_line(path: Path, rf: ReadFile) -> LastLine | None:
+    """A CSV's last line, when no line break follows it. Cut mid-line (an export or a copy stopped
+    short), it has fewer fields than the header (the reader pads them with empty cells, so its row
+    could load with its last columns empty), or all of them and a last field stopped mid-value.
+    Reads the file's first and last 64 KB only."""
     if rf.file_format != "csv":
         return None
     size = path.stat().st_size
@@ -410,22 +424,40 @@ def _last_line_cut(path: Path, rf: ReadFile) -> tuple[int, int] | None:
     sep = max((",", ";", "\t"), key=lambda d: len(fields(header_line, d)))  # as the reader finds it
     cells, expected = fields(last, sep), len(fields(header_line, sep))
     first = next((c.strip() for c in cells if c.strip()), "")
-    if len(cells) >= expected or not first or re.match(TOTALS, first):  # a short totals row is no cut
+    if not first or (len(cells) < expected and re.match(TOTALS, first)):  # a short totals row is no cut
         return None
-    return len(cells), expected
+    rows = rf.frame["_row"]
+    row = rows.max() if rows.len() else None
+    if row is not None and any(r > row for r, _, _ in rf.skipped):  # the last line was skipped (totals)
+        row = None
+    return LastLine(len(cells), expected, row, cells[-1].strip() or None)
 
 
-def _check_last_line(landed: _Landed) -> None:
-    if landed.cut_line is None:
+def _check_last_line(landed: _Landed, validation: Validation) -> None:
+    """Held back when the last line (no line break after it) is short of fields, or has them all
+    but its row breaks a rule with its last field's value as written: more likely an export or a
+    copy stopped in that field than a bad last value, and the rows after it are lost either way."""
+    line = landed.last_line
+    if line is None:
         return
-    got, expected = landed.cut_line
+    if line.short:
+        vi = f"chỉ có {line.fields}/{line.expected} cột"
+        en = f"{line.fields} of {line.expected} fields"
+    else:
+        broken = next((i for i in validation.issues if i.severity == "critical" and i.row == line.row
+                       and (i.value or None) == line.last_field), None)
+        if line.row is None or broken is None:
+            return
+        shown = broken.value or ""
+        vi = f"ô cuối (cột {broken.column}, \"{shown}\") không đọc được ({broken.rule})"
+        en = f"its last field (column {broken.column}, \"{shown}\") does not read ({broken.rule})"
     raise InputError(
-        f"Dòng cuối của tệp bị cắt ngang: chỉ có {got}/{expected} cột và tệp không kết thúc bằng dấu xuống "
-        "dòng, có lẽ việc xuất hoặc chép tệp chưa xong. Hãy xuất lại tệp. Tệp bị giữ lại (quy tắc "
-        "file_last_line_cut); số liệu đã xuất bản trước đó được giữ nguyên.",
-        f"The file's last line is cut short: {got} of {expected} fields and no line break at the end, so the "
-        "export or copy probably did not finish. Export the file again. File held back (rule "
-        "file_last_line_cut); the last published numbers stay.",
+        f"Dòng cuối của tệp bị cắt ngang: {vi} và tệp không kết thúc bằng dấu xuống dòng, có lẽ việc xuất "
+        "hoặc chép tệp chưa xong. Hãy xuất lại tệp. Tệp bị giữ lại (quy tắc file_last_line_cut); số liệu "
+        "đã xuất bản trước đó được giữ nguyên.",
+        f"The file's last line is cut short: {en} and no line break at the end, so the export or copy "
+        "probably did not finish. Export the file again. File held back (rule file_last_line_cut); the "
+        "last published numbers stay.",
         landed.file.path.name,
     )
 
