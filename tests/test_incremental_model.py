@@ -13,7 +13,9 @@ from pipelines.model.incremental import build, model
 def test_the_kept_facts_of_core_and_kpi_are_incremental_models():
     models = {m.name: m for layer in ("core", "indicators") for f in sql_files(layer) if (m := model(f))}
     assert sorted(models) == ["core.fct_ho_so", "core.fct_so_hoa", "core.fct_thanh_toan", "kpi.counts", "kpi.dossiers",
-                              "kpi.late_dossiers", "kpi.payments"]
+                              "kpi.late_dossiers", "kpi.payments", "kpi.periods"]
+    assert (models["kpi.periods"].unique_key, models["kpi.periods"].pending, models["kpi.periods"].compare) == (
+        "period", None, True)
     assert models["core.fct_so_hoa"].unique_key == "ma_ho_so"
     assert models["core.fct_ho_so"].description.startswith("Dossiers, one row each")
     assert not models["core.fct_ho_so"].compare and models["kpi.dossiers"].compare
@@ -35,6 +37,7 @@ def test_the_kept_facts_of_core_and_kpi_are_incremental_models():
     "name=core.x partition=period kept=k sums=n",  # added up, with no columns declared
     "name=core.x unique_key=k pending=p partition=period kept=k sums=n",  # added up, and by key
     "name=core.x partition=period kept=k compare=true",  # compared, with no key
+    "name=core.x unique_key=k compare=true kind=ho_so",  # a kind of key, with no pending list
 ])
 def test_a_config_line_it_cannot_read_names_its_file(tmp_path, config):
     f = tmp_path / "40_x.sql"
@@ -89,3 +92,24 @@ def test_addition_adds_to_the_kept_partitions_and_makes_the_others_whole(tmp_pat
     con.execute("DROP TABLE m.t")  # gone, while a partition is said to be kept: its rows cannot be added to
     with pytest.raises(RuntimeError, match="m.t is built anew while m.kept keeps partitions"):
         build(con, m)
+
+
+def test_a_table_rebuilt_whole_and_compared_leaves_what_changed(tmp_path):
+    """Worked by hand (kpi.periods): of P1 the same, P2 changed, P3 dropped and P4 new, the keys
+    P2, P3, P4 changed, with their rows before and after; the table is the SELECT's rows."""
+    f = tmp_path / "10_t.sql"
+    f.write_text("-- A small table.\n-- config: name=m.t unique_key=period compare=true\nFROM m.src\n", encoding="utf-8")
+    m = model(f)
+    con = duckdb.connect()
+    for schema in ("m", "changes", "staging"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    con.execute("CREATE TABLE staging.unpublished (tbl VARCHAR, col VARCHAR, val VARCHAR)")
+    con.execute("CREATE TABLE m.src AS FROM (VALUES ('P1', 1, NULL), ('P2', 2, 'x'), ('P3', 3, 'y')) v(period, n, s)")
+    build(con, m)
+    assert con.execute("FROM changes.m_t_keys").fetchall() == []
+    con.execute("CREATE OR REPLACE TABLE m.src AS FROM (VALUES ('P1', 1, NULL), ('P2', 2, 'z'), ('P4', 4, NULL)) v(period, n, s)")
+    build(con, m)
+    assert con.execute("FROM m.t ORDER BY ALL").fetchall() == [("P1", 1, None), ("P2", 2, "z"), ("P4", 4, None)]
+    assert con.execute("FROM changes.m_t_keys ORDER BY ALL").fetchall() == [("P2",), ("P3",), ("P4",)]
+    assert con.execute("FROM changes.m_t_before ORDER BY ALL").fetchall() == [("P2", 2, "x"), ("P3", 3, "y")]
+    assert con.execute("FROM changes.m_t_after ORDER BY ALL").fetchall() == [("P2", 2, "z"), ("P4", 4, None)]

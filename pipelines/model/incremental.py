@@ -34,7 +34,8 @@ lines and one SELECT, and this module writes the rest.
   what changed is left for the tables kept by addition in three tables of the schema `changes`,
   named after the model (`changes.kpi_dossiers_keys`, `_before`, `_after`): the keys of the rows
   that changed, a dropped or added row included, and those rows before and after. Empty on a new
-  build.
+  build. Without `pending`, the SELECT gives every row and all are compared (a small table rebuilt
+  whole each refresh: kpi.periods).
 - What changed is noted for the publish (`staging.unpublished`): the replaced keys and partitions,
   or the whole table on a new build.
 
@@ -88,14 +89,17 @@ def model(path: Path) -> Model | None:
     columns = ", ".join(line["items"].strip().rstrip(",") for line in _COLUMNS.finditer(text)) or None
     sums = tuple(items.pop("sums", "").split(",")) if "sums" in items else ()
     by_key, by_partition = {"unique_key", "pending"} & set(items), {"partition", "kept"} & set(items)
-    if (malformed or "name" not in items or not set(items) <= set(_KEYS) or len(by_key) == 1 or len(by_partition) == 1
+    whole = by_key == {"unique_key"} and "compare" in items  # rebuilt whole and compared
+    if (malformed or "name" not in items or not set(items) <= set(_KEYS) or (len(by_key) == 1 and not whole)
+            or len(by_partition) == 1
             or not (by_key or by_partition) or not all(_IDENTIFIER.match(v) for v in (*items.values(), *sums))
             or items.get("compare", "true") != "true" or ("compare" in items and not by_key)
+            or ("kind" in items and "pending" not in items)
             or (sums and (by_key or not by_partition or not columns))
             or (columns and not all(_COLUMN.match(c.strip()) for c in columns.split(",")))):
         raise ValueError(f"{path.name}: a config line names name and unique_key and pending (and may name kind, "
-                         "compare=true), or partition and kept (and may name sums, with the columns declared), or "
-                         "both, and full_refresh; each an identifier")
+                         "compare=true; or compare=true without pending), or partition and kept (and may name "
+                         "sums, with the columns declared), or both, and full_refresh; each an identifier")
     return Model(select=text.rstrip().rstrip(";"), description=comment_text(text[:lines[0].start()]), sums=sums,
                  columns=columns, **{**items, "compare": "compare" in items})
 
@@ -126,9 +130,10 @@ def build(con: duckdb.DuckDBPyConnection, m: Model) -> None:
         _note(con, f"SELECT '{m.name}', NULL, NULL")
         return
     k = m.unique_key
-    keys = f"staging.pending_keys('{m.pending}') WHERE kind = '{m.kind}' AND" if m.kind else f"{m.pending} WHERE"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE rebuilt_keys AS SELECT DISTINCT {'key' if m.kind else k} AS {k} "
-                f"FROM {keys} is_incremental()")
+    if m.pending:
+        keys = f"staging.pending_keys('{m.pending}') WHERE kind = '{m.kind}' AND" if m.kind else f"{m.pending} WHERE"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE rebuilt_keys AS SELECT DISTINCT {'key' if m.kind else k} AS {k} "
+                    f"FROM {keys} is_incremental()")
     if not incremental:
         con.execute(f"CREATE OR REPLACE TABLE {m.name} AS {m.select}")
         _note(con, f"SELECT '{m.name}', NULL, NULL")
@@ -140,7 +145,7 @@ def build(con: duckdb.DuckDBPyConnection, m: Model) -> None:
     replaced = "rebuilt_keys"
     if m.compare:
         con.execute(f"CREATE OR REPLACE TEMP TABLE rebuilt_rows AS {m.select}")
-        kept = f"{m.name} NATURAL SEMI JOIN rebuilt_keys"
+        kept = f"{m.name} NATURAL SEMI JOIN rebuilt_keys" if m.pending else m.name
         con.execute(f"CREATE OR REPLACE TABLE {m.changes('keys')} AS "
                     f"SELECT {k} FROM (FROM rebuilt_rows EXCEPT FROM {kept}) "
                     f"UNION SELECT {k} FROM (FROM {kept} EXCEPT FROM rebuilt_rows)")

@@ -9,7 +9,11 @@
 -- ('15-14', the national default of Vietnamese periodic reports; '21-20' in some provinces). complete: every month of
 -- the period has export files; has_exports: at least one has
 -- (a month between two loaded ones with no file at all has none: its values are missing, not 0).
-CREATE OR REPLACE TEMP TABLE next_periods AS
+-- Rebuilt whole each refresh (a few hundred rows) and compared with the periods before: the
+-- periods made, dropped or changed (a span that moved, a month that got its exports) are left in
+-- changes.kpi_periods_keys, what 11_period_changes.sql tells the counts from.
+-- config: name=kpi.periods unique_key=period compare=true
+-- config: full_refresh=changes.counting_basis
 WITH loaded AS (
     SELECT DISTINCT CAST(period || '-01' AS DATE) AS m FROM meta.files WHERE period IS NOT NULL
 ),
@@ -48,16 +52,4 @@ SELECT period, period_type, year(last_month) AS year, start_date, end_date,
     months_loaded = date_diff('month', first_month, last_month) + 1 AS complete,
     months_loaded > 0 AS has_exports,
     getvariable('reporting_window') AS reporting_window
-FROM windowed;
-
--- Periods whose counts carry over, changed only by the dossiers and payments that changed: counted
--- before over the same span with exports (changes.kept_periods). The other periods with exports
--- are counted afresh (changes.fresh_periods). Both are read by kpi.counts, kpi.late_dossiers
--- and 90_counted.sql.
-CREATE TABLE IF NOT EXISTS kpi.periods AS SELECT * FROM next_periods WHERE false;
-CREATE OR REPLACE TABLE changes.kept_periods AS
-SELECT n.* FROM next_periods n JOIN kpi.periods o USING (period, start_ts, end_excl, has_exports)
-WHERE n.has_exports AND NOT (SELECT full_refresh FROM changes.counting_basis);
-CREATE OR REPLACE TABLE changes.fresh_periods AS
-SELECT * FROM next_periods WHERE has_exports AND period NOT IN (SELECT period FROM changes.kept_periods);
-CREATE OR REPLACE TABLE kpi.periods AS FROM next_periods;
+FROM windowed
