@@ -46,6 +46,15 @@ def test_a_config_line_it_cannot_read_names_its_file(tmp_path, config):
         model(f)
 
 
+def warehouse() -> duckdb.DuckDBPyConnection:
+    """The schemas a model's build writes in, and the publish's notes."""
+    con = duckdb.connect()
+    for schema in ("m", "changes", "staging"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    con.execute("CREATE TABLE staging.unpublished (tbl VARCHAR, col VARCHAR, val VARCHAR)")
+    return con
+
+
 ADDED = """-- A table kept by addition.
 -- config: name=m.t partition=period kept=m.kept sums=n,d full_refresh=m.basis
 -- columns: period VARCHAR, k VARCHAR, n BIGINT, d BIGINT
@@ -63,10 +72,7 @@ def test_addition_adds_to_the_kept_partitions_and_makes_the_others_whole(tmp_pat
     f = tmp_path / "40_t.sql"
     f.write_text(ADDED, encoding="utf-8")
     m = model(f)
-    con = duckdb.connect()
-    for schema in ("m", "changes", "staging"):
-        con.execute(f"CREATE SCHEMA {schema}")
-    con.execute("CREATE TABLE staging.unpublished (tbl VARCHAR, col VARCHAR, val VARCHAR)")
+    con = warehouse()
     con.execute("CREATE TABLE m.basis AS SELECT true AS full_refresh")
     con.execute("CREATE TABLE m.kept (period VARCHAR)")
     con.execute("CREATE TABLE m.delta (period VARCHAR, k VARCHAR, n BIGINT, d BIGINT)")
@@ -100,10 +106,7 @@ def test_a_table_rebuilt_whole_and_compared_leaves_what_changed(tmp_path):
     f = tmp_path / "10_t.sql"
     f.write_text("-- A small table.\n-- config: name=m.t unique_key=period compare=true\nFROM m.src\n", encoding="utf-8")
     m = model(f)
-    con = duckdb.connect()
-    for schema in ("m", "changes", "staging"):
-        con.execute(f"CREATE SCHEMA {schema}")
-    con.execute("CREATE TABLE staging.unpublished (tbl VARCHAR, col VARCHAR, val VARCHAR)")
+    con = warehouse()
     con.execute("CREATE TABLE m.src AS FROM (VALUES ('P1', 1, NULL), ('P2', 2, 'x'), ('P3', 3, 'y')) v(period, n, s)")
     build(con, m)
     assert con.execute("FROM changes.m_t_keys").fetchall() == []
