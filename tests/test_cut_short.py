@@ -121,11 +121,13 @@ def test_a_last_line_cut_in_its_last_field_is_held_back(four_months, kept):
     assert f'"{kept[1:].decode()}"' in message
 
 
-def test_a_bad_last_value_elsewhere_in_an_unbroken_file_is_one_quarantined_row(four_months):
+@pytest.mark.parametrize("bad", [{"ngay_nop": "32/13/2025"}, {"ma_tthc": None, "ngay_cap_nhat": None}],
+                         ids=["bad-date", "empty-required-and-empty-last"])
+def test_a_bad_last_value_elsewhere_in_an_unbroken_file_is_one_quarantined_row(four_months, bad):
     """Without a line break at the end, a last row whose other field breaks a rule is that row's
-    fault, not a cut: quarantined, the rest loads."""
+    fault, not a cut, even when its last field is empty too: quarantined, the rest loads."""
     path = four_months / "ho_so_2025-11.csv"
-    write_csv(path, "ho_so", [*month("2025-11", 29), dossier("HS-2025-11-BAD", month="2025-11", ngay_nop="32/13/2025")])
+    write_csv(path, "ho_so", [*month("2025-11", 29), dossier("HS-2025-11-BAD", month="2025-11", **bad)])
     path.write_bytes(path.read_bytes().rstrip(b"\r\n"))
     refresh(four_months)
     assert query(home().serving_db, "SELECT count(*) FROM core.fct_ho_so WHERE _period = '2025-11'") == [(29,)]

@@ -444,13 +444,12 @@ def _check_last_line(landed: _Landed, validation: Validation) -> None:
         vi = f"chỉ có {line.fields}/{line.expected} cột"
         en = f"{line.fields} of {line.expected} fields"
     else:
-        broken = next((i for i in validation.issues if i.severity == "critical" and i.row == line.row
-                       and (i.value or None) == line.last_field), None)
-        if line.row is None or broken is None:
+        broken = line.last_field and next((i for i in validation.issues if i.severity == "critical"
+                                           and i.row == line.row and i.value == line.last_field), None)
+        if not broken:  # an empty last field is no sign: an optional column may be empty
             return
-        shown = broken.value or ""
-        vi = f"ô cuối (cột {broken.column}, \"{shown}\") không đọc được ({broken.rule})"
-        en = f"its last field (column {broken.column}, \"{shown}\") does not read ({broken.rule})"
+        vi = f"ô cuối (cột {broken.column}, \"{broken.value}\") không đọc được ({broken.rule})"
+        en = f"its last field (column {broken.column}, \"{broken.value}\") does not read ({broken.rule})"
     raise InputError(
         f"Dòng cuối của tệp bị cắt ngang: {vi} và tệp không kết thúc bằng dấu xuống dòng, có lẽ việc xuất "
         "hoặc chép tệp chưa xong. Hãy xuất lại tệp. Tệp bị giữ lại (quy tắc file_last_line_cut); số liệu "
