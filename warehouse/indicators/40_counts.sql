@@ -6,12 +6,12 @@
 -- changed (changes.kpi_dossiers_*, changes.kpi_payments_*: the incremental models of
 -- 20_payments.sql and 25_dossiers.sql) count now, less what they counted before, and the
 -- provisions counted again where the counts changed, less as they were; the other periods with
--- exports are counted whole (changes.fresh_counts, 38_fresh_counts.sql).
+-- exports are counted whole (fresh_counts, 38_fresh_counts.sql).
 -- config: name=kpi.counts partition=period kept=changes.kept_periods sums=numerator,denominator
 -- config: full_refresh=changes.counting_basis
 -- columns: period VARCHAR, ma_don_vi VARCHAR, ma_tthc VARCHAR, ma_linh_vuc VARCHAR, indicator VARCHAR,
 -- columns: numerator BIGINT, denominator BIGINT
-WITH fresh AS (FROM changes.fresh_counts),
+WITH fresh AS (FROM fresh_counts),
 changed AS MATERIALIZED (
     SELECT period, ma_don_vi, ma_tthc, ma_linh_vuc, indicator, sum(numerator) AS numerator,
         sum(denominator) AS denominator
